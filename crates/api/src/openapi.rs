@@ -1,0 +1,49 @@
+//! The OpenAPI document: generated from the real handlers, committed as
+//! `openapi/openapi.json`, served at `/openapi.json` and browsable at `/docs/`.
+
+use kernel::openapi::{
+    BadRequest, BearerSecurity, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge,
+    TooManyRequests, Unauthorized, UnsupportedMediaType, ValidationFailed,
+};
+use kernel::{FieldError, Problem};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Marktplatz API",
+        description = "The API of a regional multi-vendor marketplace: independent local shops \
+list what they sell, customers buy from several shops in one checkout.\n\n\
+**Conventions.** JSON with snake_case fields; timestamps are RFC 3339 in UTC; money is a \
+decimal string (`\"12.90\"`). Every error is `application/problem+json` (RFC 9457) with a \
+stable `code`, the `request_id` (also sent as the `X-Request-Id` header; send your own to \
+correlate) and, for invalid input, `errors[]` naming each field. Lists are cursor-paginated: \
+`?limit=` (1–100, default 20) and `?cursor=` from the previous page's `next_cursor`.\n\n\
+**Authentication.** `POST /v1/auth/login` returns a 15-minute JWT access token (send it as \
+`Authorization: Bearer <token>`) and a single-use refresh token to exchange at \
+`POST /v1/auth/refresh`.",
+        license(name = "Proprietary"),
+    ),
+    servers((url = "/", description = "This server")),
+    tags(
+        (name = "auth", description = "Registration, login and session tokens."),
+        (name = "me", description = "The signed-in account."),
+        (name = "operations", description = "Health, readiness and metrics for operators of the service."),
+    ),
+    components(
+        schemas(Problem, FieldError),
+        responses(
+            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
+            UnsupportedMediaType, ValidationFailed, TooManyRequests, InternalError
+        )
+    ),
+    modifiers(&BearerSecurity)
+)]
+pub struct ApiDoc;
+
+/// The document as served, pretty-printed with a final newline (the committed file's form).
+pub fn to_pretty_json(spec: &utoipa::openapi::OpenApi) -> String {
+    let mut json = spec.to_pretty_json().unwrap_or_default();
+    json.push('\n');
+    json
+}

@@ -1,0 +1,148 @@
+//! Builds the running application on a bound listener, so tests can use port 0.
+
+use account::{AccountService, TokenSettings};
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{web, HttpServer};
+use kernel::auth::{Authenticator, JwtCodec};
+use kernel::json::BodyLimit;
+use kernel::rate_limit::CredentialRateLimiter;
+use kernel::SharedClock;
+use rand::{rngs::OsRng, RngCore};
+use sqlx::PgPool;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+use crate::settings::Settings;
+use crate::{app, db, metrics, ops, worker};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: PgPool,
+    accounts: AccountService,
+    limiter: web::Data<CredentialRateLimiter>,
+    maintenance_interval: Duration,
+}
+
+impl Application {
+    /// Connects to the (already prepared) database and binds the listener; serves nothing
+    /// until [`Application::run_until_stopped`].
+    pub async fn build(settings: &Settings, clock: SharedClock) -> anyhow::Result<Application> {
+        let pool = db::connect(settings).await?;
+        let jwt = Arc::new(JwtCodec::new(
+            &jwt_secret(settings),
+            &settings.jwt_issuer,
+            &settings.jwt_audience,
+            chrono::Duration::seconds(i64::from(settings.access_token_ttl_seconds)),
+            clock.clone(),
+        ));
+        let accounts = AccountService::new(
+            pool.clone(),
+            clock,
+            jwt.clone(),
+            TokenSettings {
+                refresh_ttl: chrono::Duration::days(i64::from(settings.refresh_token_ttl_days)),
+            },
+        );
+        let limiter = web::Data::new(CredentialRateLimiter::new(
+            settings.auth_rate_limit(),
+            settings.trust_forwarded_for,
+        ));
+        let authenticator: web::Data<dyn Authenticator> = web::Data::from(jwt as Arc<dyn Authenticator>);
+        let spec = app::openapi();
+        let route_table = web::Data::new(ops::RouteTable::from_openapi(&spec));
+        let (registry, request_metrics) = metrics::setup(pool.clone())?;
+        let registry = web::Data::new(registry);
+        let body_limit = BodyLimit(settings.max_body_bytes);
+
+        let listener = TcpListener::bind(&settings.listen)
+            .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", settings.listen))?;
+        let port = listener.local_addr()?.port();
+
+        let pool_data = web::Data::new(pool.clone());
+        let accounts_data = web::Data::new(accounts.clone());
+        let server_limiter = limiter.clone();
+        let mut server = HttpServer::new(move || {
+            let pool = pool_data.clone();
+            let accounts = accounts_data.clone();
+            let authenticator = authenticator.clone();
+            let limiter = server_limiter.clone();
+            let registry = registry.clone();
+            app::build(
+                spec.clone(),
+                route_table.clone(),
+                request_metrics.clone(),
+                move |cfg| {
+                    cfg.app_data(pool)
+                        .app_data(accounts)
+                        .app_data(authenticator)
+                        .app_data(limiter)
+                        .app_data(registry)
+                        .app_data(body_limit)
+                        .app_data(web::PayloadConfig::new(body_limit.0));
+                },
+            )
+        })
+        .listen(listener)?
+        .shutdown_timeout(settings.shutdown_timeout_seconds);
+        if let Some(workers) = settings.http_workers {
+            server = server.workers(workers);
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+            pool,
+            accounts,
+            limiter,
+            maintenance_interval: Duration::from_secs(settings.maintenance_interval_seconds.max(1)),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops the server: graceful (in-flight requests finish) or at once.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGINT/SIGTERM or a stop through the handle; in-flight requests finish
+    /// (up to the shutdown timeout), then background work stops and the pool closes.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let maintenance = tokio::spawn(worker::maintain(
+            self.accounts,
+            self.limiter,
+            self.maintenance_interval,
+            stop_rx,
+        ));
+        let served = self.server.await;
+        // The receiver only ends the loop; a send error means it ended already.
+        let _ = stop_tx.send(true);
+        if let Err(error) = maintenance.await {
+            tracing::warn!(%error, "maintenance task ended abnormally");
+        }
+        self.pool.close().await;
+        tracing::info!("stopped");
+        served
+    }
+}
+
+/// The configured secret, or in development a random one: tokens then end with the process.
+fn jwt_secret(settings: &Settings) -> Vec<u8> {
+    match &settings.jwt_secret {
+        Some(secret) => secret.expose().as_bytes().to_vec(),
+        None => {
+            tracing::warn!(
+                "MARKETPLACE_JWT_SECRET is not set; using a random key, so tokens do not \
+                 survive a restart (development only)"
+            );
+            let mut secret = vec![0u8; 32];
+            OsRng.fill_bytes(&mut secret);
+            secret
+        }
+    }
+}
