@@ -1,1 +1,13 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+//! Black-box tests of the marketplace API: each test starts the application on a random
+//! port against a fresh database of its own (dropped afterwards), with a manual clock.
+
+mod helpers;
+
+mod auth;
+mod cli;
+mod errors;
+mod me;
+mod openapi;
+mod ops;

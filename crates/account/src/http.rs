@@ -4,16 +4,16 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use kernel::auth::Authenticated;
 use kernel::json::Json;
 use kernel::openapi::{
-    BadRequest, InternalError, PayloadTooLarge, TooManyRequests, Unauthorized,
-    UnsupportedMediaType, ValidationFailed, Conflict,
+    BadRequest, Conflict, InternalError, PayloadTooLarge, TooManyRequests, Unauthorized,
+    UnsupportedMediaType, ValidationFailed,
 };
 use kernel::rate_limit::CredentialAttempt;
 use kernel::Problem;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::model::{
-    Account, ChangePasswordRequest, LoginRequest, RefreshRequest, RegisterRequest,
-    TokenResponse, UpdateAccountRequest,
+    Account, ChangePasswordRequest, LoginRequest, RefreshRequest, RegisterRequest, TokenResponse,
+    UpdateAccountRequest,
 };
 use crate::service::AccountService;
 
@@ -191,7 +191,9 @@ async fn update_me(
     Json(request): Json<UpdateAccountRequest>,
 ) -> Result<web::Json<Account>, Problem> {
     let account = principal.0.account()?;
-    Ok(web::Json(service.update_account(account.id, request).await?))
+    Ok(web::Json(
+        service.update_account(account.id, request).await?,
+    ))
 }
 
 /// Change my password

@@ -177,7 +177,14 @@ mod tests {
 
     #[test]
     fn invalid_emails_are_refused() {
-        for bad in ["", "anna", "anna@", "@example.de", "anna@localhost", "an na@example.de"] {
+        for bad in [
+            "",
+            "anna",
+            "anna@",
+            "@example.de",
+            "anna@localhost",
+            "an na@example.de",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
         let long = format!("{}@example.de", "a".repeat(250));
@@ -192,7 +199,9 @@ mod tests {
         // Counted in characters, not bytes.
         assert!(NewPassword::parse("ääääääääää", "a@b.de").is_ok());
         assert_eq!(
-            NewPassword::parse("Anna@Example.de", "anna@example.de").err().unwrap(),
+            NewPassword::parse("Anna@Example.de", "anna@example.de")
+                .err()
+                .unwrap(),
             "must not be the e-mail address"
         );
     }

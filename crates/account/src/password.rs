@@ -55,7 +55,9 @@ fn dummy_hash() -> Result<&'static str, Problem> {
     Ok(DUMMY.get_or_init(|| hash))
 }
 
-async fn run_blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Problem> {
+async fn run_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Problem> {
     actix_web::web::block(work).await.map_err(|error| {
         tracing::error!(%error, "blocking task failed");
         Problem::internal()

@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use crate::error::AccountError;
 use crate::model::{
-    Account, ChangePasswordRequest, DisplayName, Email, LoginRequest, NewPassword,
-    RegisterRequest, TokenResponse, UpdateAccountRequest,
+    Account, ChangePasswordRequest, DisplayName, Email, LoginRequest, NewPassword, RegisterRequest,
+    TokenResponse, UpdateAccountRequest,
 };
 use crate::{password, repo};
 
@@ -36,7 +36,12 @@ pub struct AccountService {
 }
 
 impl AccountService {
-    pub fn new(pool: PgPool, clock: SharedClock, jwt: Arc<JwtCodec>, tokens: TokenSettings) -> Self {
+    pub fn new(
+        pool: PgPool,
+        clock: SharedClock,
+        jwt: Arc<JwtCodec>,
+        tokens: TokenSettings,
+    ) -> Self {
         Self {
             pool,
             clock,
@@ -123,7 +128,9 @@ impl AccountService {
                 id: rotated.account_id,
                 role: rotated.role,
             };
-            let tokens = self.start_session(&mut tx, account, rotated.family_id).await?;
+            let tokens = self
+                .start_session(&mut tx, account, rotated.family_id)
+                .await?;
             tx.commit().await?;
             return Ok(tokens);
         }
@@ -175,8 +182,8 @@ impl AccountService {
         request: ChangePasswordRequest,
     ) -> Result<(), AccountError> {
         let account = self.account(id).await?;
-        let new_password = NewPassword::parse(&request.new_password, &account.email)
-            .map_err(|message| {
+        let new_password =
+            NewPassword::parse(&request.new_password, &account.email).map_err(|message| {
                 kernel::Problem::validation(vec![kernel::FieldError::new("new_password", message)])
             })?;
         let mut conn = self.pool.acquire().await?;

@@ -15,7 +15,11 @@ use crate::startup::Application;
 use crate::{app, db, openapi, telemetry};
 
 #[derive(Debug, Parser)]
-#[command(name = "marketplace", version, about = "The Marktplatz marketplace API")]
+#[command(
+    name = "marketplace",
+    version,
+    about = "The Marktplatz marketplace API"
+)]
 pub struct Cli {
     /// TOML configuration file (default: ./marketplace.toml if present).
     #[arg(long, global = true, env = "MARKETPLACE_CONFIG")]
@@ -56,7 +60,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => {
             db::prepare(&settings).await?;
             let application = Application::build(&settings, Arc::new(SystemClock)).await?;
-            tracing::info!(listen = %settings.listen, port = application.port(), "serving");
             application.run_until_stopped().await?;
         }
         Command::Migrate => {

@@ -16,12 +16,20 @@ struct PoolCollector {
 
 impl PoolCollector {
     fn new(pool: PgPool) -> prometheus::Result<Self> {
-        let gauge = |name: &str, help: &str| IntGauge::with_opts(Opts::new(name, help).namespace("marketplace"));
+        let gauge = |name: &str, help: &str| {
+            IntGauge::with_opts(Opts::new(name, help).namespace("marketplace"))
+        };
         Ok(Self {
             pool,
-            connections: gauge("db_pool_connections", "Open database connections, idle or in use.")?,
+            connections: gauge(
+                "db_pool_connections",
+                "Open database connections, idle or in use.",
+            )?,
             idle: gauge("db_pool_idle_connections", "Idle database connections.")?,
-            max: gauge("db_pool_max_connections", "Most database connections the pool opens.")?,
+            max: gauge(
+                "db_pool_max_connections",
+                "Most database connections the pool opens.",
+            )?,
         })
     }
 }
@@ -36,8 +44,10 @@ impl Collector for PoolCollector {
 
     fn collect(&self) -> Vec<MetricFamily> {
         self.connections.set(i64::from(self.pool.size()));
-        self.idle.set(i64::try_from(self.pool.num_idle()).unwrap_or(i64::MAX));
-        self.max.set(i64::from(self.pool.options().get_max_connections()));
+        self.idle
+            .set(i64::try_from(self.pool.num_idle()).unwrap_or(i64::MAX));
+        self.max
+            .set(i64::from(self.pool.options().get_max_connections()));
         [&self.connections, &self.idle, &self.max]
             .into_iter()
             .flat_map(|gauge| gauge.collect())

@@ -76,7 +76,10 @@ pub async fn request_context(
 /// Gives an error response its problem+json body with the request id. A handler's
 /// [`Problem`] is kept as it is; anything else (a framework error) gets the problem of its
 /// status, with the framework's message only for client errors (a 5xx never says why).
-fn render_problem(response: ServiceResponse<BoxBody>, request_id: &str) -> ServiceResponse<BoxBody> {
+fn render_problem(
+    response: ServiceResponse<BoxBody>,
+    request_id: &str,
+) -> ServiceResponse<BoxBody> {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
@@ -96,12 +99,17 @@ fn render_problem(response: ServiceResponse<BoxBody>, request_id: &str) -> Servi
     let mut new = problem.with_request_id(request_id).to_response();
     // Keep headers set on the way (e.g. `Allow`, `Retry-After`); the body's own are replaced.
     for (name, value) in old.headers() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && !new.headers().contains_key(name) {
+        if name != header::CONTENT_TYPE
+            && name != header::CONTENT_LENGTH
+            && !new.headers().contains_key(name)
+        {
             new.headers_mut().insert(name.clone(), value.clone());
         }
     }
     debug_assert_eq!(
-        new.headers().get(header::CONTENT_TYPE).map(HeaderValue::as_bytes),
+        new.headers()
+            .get(header::CONTENT_TYPE)
+            .map(HeaderValue::as_bytes),
         Some(PROBLEM_CONTENT_TYPE.as_bytes())
     );
     ServiceResponse::new(request, new)

@@ -58,7 +58,9 @@ async fn readyz(pool: web::Data<PgPool>) -> Result<web::Json<Health>, Problem> {
         Ok(Ok(_)) => Ok(web::Json(Health { status: "ok" })),
         outcome => {
             tracing::warn!(?outcome, "readiness check failed");
-            Err(Problem::for_status(actix_web::http::StatusCode::SERVICE_UNAVAILABLE))
+            Err(Problem::for_status(
+                actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            ))
         }
     }
 }
@@ -139,13 +141,23 @@ impl RouteTable {
 }
 
 /// Requests that match no route: 405 with `Allow` for a known path, else 404.
-pub async fn no_route(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, Problem> {
+pub async fn no_route(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+) -> Result<HttpResponse, Problem> {
     match routes.allowed_methods(req.path()) {
         Some(methods) if !methods.contains(req.method()) => {
-            let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+            let allow = methods
+                .iter()
+                .map(Method::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
             Err(Problem::method_not_allowed(allow))
         }
-        _ => Err(Problem::not_found(format!("There is no resource at {}.", req.path()))),
+        _ => Err(Problem::not_found(format!(
+            "There is no resource at {}.",
+            req.path()
+        ))),
     }
 }
 
@@ -160,7 +172,10 @@ mod tests {
         let spec = OpenApiBuilder::new()
             .paths(
                 PathsBuilder::new()
-                    .path("/v1/me", PathItem::new(HttpMethod::Get, OperationBuilder::new()))
+                    .path(
+                        "/v1/me",
+                        PathItem::new(HttpMethod::Get, OperationBuilder::new()),
+                    )
                     .path(
                         "/v1/vendors/{id}",
                         PathItem::new(HttpMethod::Patch, OperationBuilder::new()),
@@ -169,7 +184,10 @@ mod tests {
             .build();
         let table = RouteTable::from_openapi(&spec);
         assert_eq!(table.allowed_methods("/v1/me"), Some(&[Method::GET][..]));
-        assert_eq!(table.allowed_methods("/v1/vendors/42"), Some(&[Method::PATCH][..]));
+        assert_eq!(
+            table.allowed_methods("/v1/vendors/42"),
+            Some(&[Method::PATCH][..])
+        );
         assert_eq!(table.allowed_methods("/v1/vendors/"), None);
         assert_eq!(table.allowed_methods("/v1/nope"), None);
     }

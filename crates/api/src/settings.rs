@@ -73,7 +73,10 @@ impl DatabaseUrl {
         let authority_end = url[scheme_end..]
             .find('/')
             .map_or(url.len(), |i| scheme_end + i);
-        let Some(at) = url[scheme_end..authority_end].rfind('@').map(|i| scheme_end + i) else {
+        let Some(at) = url[scheme_end..authority_end]
+            .rfind('@')
+            .map(|i| scheme_end + i)
+        else {
             return url.clone();
         };
         match url[scheme_end..at].find(':').map(|i| scheme_end + i) {
@@ -260,7 +263,10 @@ mod tests {
     #[test]
     fn file_and_environment_override_defaults() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("marketplace.toml", "listen = \"0.0.0.0:9000\"\nmax_body_bytes = 10")?;
+            jail.create_file(
+                "marketplace.toml",
+                "listen = \"0.0.0.0:9000\"\nmax_body_bytes = 10",
+            )?;
             jail.set_env("MARKETPLACE_MAX_BODY_BYTES", "20");
             jail.set_env("DATABASE_URL", "postgres://x@y/z");
             let settings = Settings::load(None).map_err(|e| e.to_string())?;
@@ -268,7 +274,10 @@ mod tests {
             assert_eq!(settings.max_body_bytes, 20);
             assert_eq!(settings.database_url.expose(), "postgres://x@y/z");
             jail.set_env("MARKETPLACE_LISTN", "typo");
-            assert!(Settings::load(None).is_err(), "unknown settings are refused");
+            assert!(
+                Settings::load(None).is_err(),
+                "unknown settings are refused"
+            );
             Ok(())
         });
     }

@@ -12,6 +12,7 @@ use sqlx::PgPool;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::watch;
 
 use crate::settings::Settings;
@@ -50,7 +51,8 @@ impl Application {
             settings.auth_rate_limit(),
             settings.trust_forwarded_for,
         ));
-        let authenticator: web::Data<dyn Authenticator> = web::Data::from(jwt as Arc<dyn Authenticator>);
+        let authenticator: web::Data<dyn Authenticator> =
+            web::Data::from(jwt as Arc<dyn Authenticator>);
         let spec = app::openapi();
         let route_table = web::Data::new(ops::RouteTable::from_openapi(&spec));
         let (registry, request_metrics) = metrics::setup(pool.clone())?;
@@ -86,6 +88,9 @@ impl Application {
             )
         })
         .listen(listener)?
+        // Signals are handled in `run_until_stopped`, so that they are caught from the
+        // moment the server announces itself.
+        .disable_signals()
         .shutdown_timeout(settings.shutdown_timeout_seconds);
         if let Some(workers) = settings.http_workers {
             server = server.workers(workers);
@@ -112,6 +117,18 @@ impl Application {
     /// Serves until SIGINT/SIGTERM or a stop through the handle; in-flight requests finish
     /// (up to the shutdown timeout), then background work stops and the pool closes.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let handle = self.server.handle();
+        let on_signal = tokio::spawn(async move {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+            tracing::info!("shutting down; letting in-flight requests finish");
+            handle.stop(true).await;
+        });
+        tracing::info!(port = self.port, "serving");
         let (stop_tx, stop_rx) = watch::channel(false);
         let maintenance = tokio::spawn(worker::maintain(
             self.accounts,
@@ -120,6 +137,7 @@ impl Application {
             stop_rx,
         ));
         let served = self.server.await;
+        on_signal.abort();
         // The receiver only ends the loop; a send error means it ended already.
         let _ = stop_tx.send(true);
         if let Err(error) = maintenance.await {

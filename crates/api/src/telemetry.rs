@@ -6,7 +6,8 @@ use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber; a second call (tests) keeps the first one.
 pub fn init(settings: &Settings) {
-    let filter = EnvFilter::try_new(&settings.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        EnvFilter::try_new(&settings.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let json = match settings.log_format {
         LogFormat::Json => true,
         LogFormat::Pretty => false,
@@ -17,7 +18,11 @@ pub fn init(settings: &Settings) {
         .with_writer(std::io::stderr);
     // Errors only mean a subscriber is installed already.
     let _ = if json {
-        builder.json().flatten_event(true).with_current_span(true).try_init()
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init()
     } else {
         builder.compact().try_init()
     };

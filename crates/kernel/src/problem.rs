@@ -327,7 +327,9 @@ mod tests {
 
     #[test]
     fn every_framework_status_maps_to_its_own_status() {
-        for status in [400, 401, 403, 404, 405, 408, 413, 415, 429, 500, 502, 503, 418] {
+        for status in [
+            400, 401, 403, 404, 405, 408, 413, 415, 429, 500, 502, 503, 418,
+        ] {
             let status = StatusCode::from_u16(status).unwrap();
             assert_eq!(Problem::for_status(status).status, status.as_u16());
         }

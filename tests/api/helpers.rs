@@ -1,0 +1,257 @@
+//! The test harness: [`TestApp`] runs the app on port 0 against a fresh database and offers
+//! a small typed client.
+
+use api::db;
+use api::settings::{DatabaseUrl, Secret, Settings};
+use api::startup::Application;
+use chrono::{DateTime, TimeZone, Utc};
+use kernel::clock::ManualClock;
+use reqwest::{Response, StatusCode};
+use serde_json::{json, Value};
+use sqlx::{Connection, Executor, PgConnection};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub const TEST_JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
+pub const PASSWORD: &str = "correct horse battery";
+
+/// The PostgreSQL server the tests use, without a database name.
+pub fn server_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@localhost:5432".to_owned())
+}
+
+pub fn start_of_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0)
+        .single()
+        .unwrap()
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub settings: Settings,
+    db_name: String,
+    server: actix_web::dev::ServerHandle,
+}
+
+/// The tokens and identity of a signed-in test account.
+pub struct Session {
+    pub email: String,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts the app with settings adjusted by `adjust` (defaults: generous rate limits).
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let db_name = format!("mp_test_{}", Uuid::now_v7().simple());
+        let mut settings = Settings {
+            listen: "127.0.0.1:0".to_owned(),
+            database_url: DatabaseUrl::new(format!("{}/{db_name}", server_url())),
+            database_max_connections: 5,
+            jwt_secret: Some(Secret::new(TEST_JWT_SECRET)),
+            auth_rate_limit_burst: NonZeroU32::new(10_000).unwrap(),
+            auth_rate_limit_per_minute: NonZeroU32::new(10_000).unwrap(),
+            http_workers: Some(2),
+            shutdown_timeout_seconds: 1,
+            ..Settings::default()
+        };
+        adjust(&mut settings);
+        if std::env::var_os("TEST_LOG").is_some() {
+            api::telemetry::init(&settings);
+        }
+        db::prepare(&settings)
+            .await
+            .expect("cannot prepare the test database");
+        let clock = Arc::new(ManualClock::new(start_of_time()));
+        let application = Application::build(&settings, clock.clone())
+            .await
+            .expect("cannot build the application");
+        let address = format!("http://127.0.0.1:{}", application.port());
+        let server = application.handle();
+        tokio::spawn(application.run_until_stopped());
+        TestApp {
+            address,
+            client: reqwest::Client::new(),
+            clock,
+            settings,
+            db_name,
+            server,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A direct connection to this test's database, to arrange failures.
+    pub async fn db(&self) -> PgConnection {
+        PgConnection::connect(self.settings.database_url.expose())
+            .await
+            .unwrap()
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, body: &Value, token: Option<&str>) -> Response {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value, token: Option<&str>) -> Response {
+        let mut request = self.client.patch(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn register(&self, email: &str, password: &str, display_name: &str) -> Response {
+        self.post(
+            "/v1/auth/register",
+            &json!({"email": email, "password": password, "display_name": display_name}),
+            None,
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/v1/auth/login",
+            &json!({"email": email, "password": password}),
+            None,
+        )
+        .await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Response {
+        self.post(
+            "/v1/auth/refresh",
+            &json!({"refresh_token": refresh_token}),
+            None,
+        )
+        .await
+    }
+
+    pub async fn logout(&self, refresh_token: &str) -> Response {
+        self.post(
+            "/v1/auth/logout",
+            &json!({"refresh_token": refresh_token}),
+            None,
+        )
+        .await
+    }
+
+    pub async fn me(&self, access_token: &str) -> Response {
+        self.get("/v1/me", Some(access_token)).await
+    }
+
+    /// Registers a customer with a unique e-mail address and logs in.
+    pub async fn signed_in_customer(&self) -> Session {
+        let email = format!("kunde-{}@example.de", Uuid::now_v7().simple());
+        let registered = self.register(&email, PASSWORD, "Kundin").await;
+        assert_eq!(registered.status(), StatusCode::CREATED);
+        self.session_for(&email, PASSWORD).await
+    }
+
+    pub async fn session_for(&self, email: &str, password: &str) -> Session {
+        let tokens = json_of(self.login(email, password).await, StatusCode::OK).await;
+        Session {
+            email: email.to_owned(),
+            access_token: tokens["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: tokens["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sends the stop command at once; the returned future only waits for completion.
+        drop(self.server.stop(false));
+        let db_name = self.db_name.clone();
+        // Drop runs inside the test's runtime, which cannot be blocked on; use a thread.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let mut conn = PgConnection::connect(&format!("{}/postgres", server_url()))
+                    .await
+                    .unwrap();
+                conn.execute(
+                    format!(r#"DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)"#).as_str(),
+                )
+                .await
+                .unwrap();
+            });
+        })
+        .join();
+        if dropped.is_err() && !std::thread::panicking() {
+            panic!("could not drop the test database");
+        }
+    }
+}
+
+/// Asserts the status and returns the JSON body.
+pub async fn json_of(response: Response, expected: StatusCode) -> Value {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, expected, "unexpected status; body: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("body is not JSON: {text}"))
+}
+
+/// Asserts that the response is a problem+json with this status and code; returns the body.
+pub async fn problem_of(response: Response, status: StatusCode, code: &str) -> Value {
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|value| value.to_str().unwrap().to_owned());
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .map(|value| value.to_str().unwrap().to_owned());
+    let body = json_of(response, status).await;
+    assert_eq!(
+        content_type.as_deref(),
+        Some("application/problem+json"),
+        "{body}"
+    );
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status.as_u16(), "{body}");
+    assert_eq!(body["type"], format!("urn:marketplace:problem:{code}"));
+    assert!(
+        body["title"].is_string() && body["detail"].is_string(),
+        "{body}"
+    );
+    assert_eq!(body["request_id"].as_str(), request_id.as_deref(), "{body}");
+    body
+}
+
+/// The field names of a validation problem.
+pub fn fields(problem: &Value) -> Vec<String> {
+    let mut fields: Vec<String> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| error["field"].as_str().unwrap().to_owned())
+        .collect();
+    fields.sort();
+    fields
+}
