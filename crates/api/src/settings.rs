@@ -273,6 +273,16 @@ mod tests {
             assert_eq!(settings.listen, "0.0.0.0:9000");
             assert_eq!(settings.max_body_bytes, 20);
             assert_eq!(settings.database_url.expose(), "postgres://x@y/z");
+            // A secret of digits only is still a string.
+            jail.set_env("MARKETPLACE_JWT_SECRET", "12345678901234567890123456789012");
+            let settings = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(
+                settings
+                    .jwt_secret
+                    .map(|s| s.expose().to_owned())
+                    .as_deref(),
+                Some("12345678901234567890123456789012")
+            );
             jail.set_env("MARKETPLACE_LISTN", "typo");
             assert!(
                 Settings::load(None).is_err(),
