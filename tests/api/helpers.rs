@@ -87,6 +87,12 @@ impl TestApp {
         }
     }
 
+    /// Starts a graceful stop (no new connections; in-flight requests finish); the future
+    /// resolves once the server has stopped.
+    pub fn stop_gracefully(&self) -> impl std::future::Future<Output = ()> + 'static {
+        self.server.stop(true)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -183,7 +189,7 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Sends the stop command at once; the returned future only waits for completion.
-        drop(self.server.stop(false));
+        drop(self.server.stop(true));
         let db_name = self.db_name.clone();
         // Drop runs inside the test's runtime, which cannot be blocked on; use a thread.
         let dropped = std::thread::spawn(move || {

@@ -1,8 +1,11 @@
 //! Health, readiness, metrics and the API documentation.
 
-use crate::helpers::{json_of, problem_of, TestApp};
+use crate::helpers::{json_of, problem_of, TestApp, PASSWORD};
 use reqwest::StatusCode;
+use serde_json::json;
 use sqlx::Connection;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 #[tokio::test]
 async fn alive_and_ready_while_the_database_answers() {
@@ -112,4 +115,36 @@ async fn the_docs_and_the_spec_are_served() {
         .await
         .unwrap();
     assert!(initializer.contains("/openapi.json"), "{initializer}");
+}
+
+#[tokio::test]
+async fn in_flight_requests_finish_during_a_graceful_stop() {
+    let app = TestApp::spawn_with(|settings| settings.shutdown_timeout_seconds = 30).await;
+    let body = json!({"email": "late@example.de", "password": PASSWORD, "display_name": "Late"})
+        .to_string();
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /v1/auth/register HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // `100 Continue` means the server is handling this request: it is in flight.
+    let mut interim = Vec::new();
+    while !interim.ends_with(b"\r\n\r\n") {
+        interim.push(stream.read_u8().await.unwrap());
+    }
+    assert!(
+        interim.starts_with(b"HTTP/1.1 100 Continue"),
+        "{}",
+        String::from_utf8_lossy(&interim)
+    );
+
+    let stopped = tokio::spawn(app.stop_gracefully());
+    stream.write_all(body.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+    stopped.await.unwrap();
 }

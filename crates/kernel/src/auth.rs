@@ -340,6 +340,81 @@ mod tests {
         );
     }
 
+    async fn status_of(
+        codec: Arc<JwtCodec>,
+        path: &str,
+        token: Option<&str>,
+    ) -> actix_web::http::StatusCode {
+        use actix_web::{test, App, HttpResponse};
+        let authenticator: web::Data<dyn Authenticator> =
+            web::Data::from(codec as Arc<dyn Authenticator>);
+        let app = test::init_service(
+            App::new()
+                .app_data(authenticator)
+                .route(
+                    "/any",
+                    web::get().to(|_: Authenticated| async { HttpResponse::Ok() }),
+                )
+                .route(
+                    "/customer",
+                    web::get().to(|_: Customer| async { HttpResponse::Ok() }),
+                )
+                .route(
+                    "/operator",
+                    web::get().to(|_: Operator| async { HttpResponse::Ok() }),
+                )
+                .route(
+                    "/maybe",
+                    web::get().to(|p: MaybeAuthenticated| async move {
+                        if p.0.is_some() {
+                            HttpResponse::Ok()
+                        } else {
+                            HttpResponse::NoContent()
+                        }
+                    }),
+                ),
+        )
+        .await;
+        let mut request = test::TestRequest::get().uri(path);
+        if let Some(token) = token {
+            request = request.insert_header((header::AUTHORIZATION, format!("Bearer {token}")));
+        }
+        test::call_service(&app, request.to_request())
+            .await
+            .status()
+    }
+
+    #[actix_web::test]
+    async fn extractors_admit_the_right_principals() {
+        let (_, codec) = setup();
+        let codec = Arc::new(codec);
+        let customer = codec.issue(alice()).unwrap().token;
+        let operator = codec
+            .issue(AccountPrincipal {
+                id: AccountId::new(),
+                role: Role::Operator,
+            })
+            .unwrap()
+            .token;
+        let cases = [
+            ("/any", None, 401),
+            ("/any", Some(customer.as_str()), 200),
+            ("/customer", Some(customer.as_str()), 200),
+            ("/customer", Some(operator.as_str()), 403),
+            ("/operator", Some(operator.as_str()), 200),
+            ("/operator", Some(customer.as_str()), 403),
+            ("/operator", None, 401),
+            ("/maybe", None, 204),
+            ("/maybe", Some(customer.as_str()), 200),
+            // A bad token is refused, not treated as anonymous.
+            ("/maybe", Some("garbage"), 401),
+        ];
+        for (path, token, expected) in cases {
+            let status = status_of(codec.clone(), path, token).await;
+            assert_eq!(status.as_u16(), expected, "{path} with {token:?}");
+        }
+    }
+
     #[test]
     fn tokens_of_another_issuer_audience_or_key_are_refused() {
         let (clock, codec) = setup();
