@@ -104,28 +104,36 @@ impl TestApp {
             .unwrap()
     }
 
-    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
-        let mut request = self.client.get(self.url(path));
+    /// Sends a request with an optional JSON body and an optional bearer token.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        token: Option<&str>,
+    ) -> Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
         request.send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.send(reqwest::Method::GET, path, None, token).await
     }
 
     pub async fn post(&self, path: &str, body: &Value, token: Option<&str>) -> Response {
-        let mut request = self.client.post(self.url(path)).json(body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request.send().await.unwrap()
+        self.send(reqwest::Method::POST, path, Some(body), token)
+            .await
     }
 
     pub async fn patch(&self, path: &str, body: &Value, token: Option<&str>) -> Response {
-        let mut request = self.client.patch(self.url(path)).json(body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request.send().await.unwrap()
+        self.send(reqwest::Method::PATCH, path, Some(body), token)
+            .await
     }
 
     pub async fn register(&self, email: &str, password: &str, display_name: &str) -> Response {

@@ -353,23 +353,23 @@ mod tests {
                 .app_data(authenticator)
                 .route(
                     "/any",
-                    web::get().to(|_: Authenticated| async { HttpResponse::Ok() }),
+                    web::get().to(|_: Authenticated| async { HttpResponse::Ok().finish() }),
                 )
                 .route(
                     "/customer",
-                    web::get().to(|_: Customer| async { HttpResponse::Ok() }),
+                    web::get().to(|_: Customer| async { HttpResponse::Ok().finish() }),
                 )
                 .route(
                     "/operator",
-                    web::get().to(|_: Operator| async { HttpResponse::Ok() }),
+                    web::get().to(|_: Operator| async { HttpResponse::Ok().finish() }),
                 )
                 .route(
                     "/maybe",
                     web::get().to(|p: MaybeAuthenticated| async move {
                         if p.0.is_some() {
-                            HttpResponse::Ok()
+                            HttpResponse::Ok().finish()
                         } else {
-                            HttpResponse::NoContent()
+                            HttpResponse::NoContent().finish()
                         }
                     }),
                 ),
