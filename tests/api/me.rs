@@ -51,8 +51,8 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_session() {
             token,
         )
         .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
+        StatusCode::FORBIDDEN,
+        "wrong_current_password",
     )
     .await;
     assert_eq!(fields(&problem), ["current_password"]);

@@ -45,10 +45,20 @@ impl From<AccountError> for Problem {
                 "This refresh token was already used. For safety the whole session was \
                  revoked. Log in again.",
             ),
-            AccountError::WrongCurrentPassword => Problem::validation(vec![FieldError::new(
-                "current_password",
-                "is not the current password",
-            )]),
+            // 403, not 401: the token is fine, and a client must not take this for a logout.
+            AccountError::WrongCurrentPassword => {
+                let mut problem = Problem::new(
+                    StatusCode::FORBIDDEN,
+                    "wrong_current_password",
+                    "Wrong current password",
+                    "The current password is not correct; the password was not changed.",
+                );
+                problem.errors = vec![FieldError::new(
+                    "current_password",
+                    "is not the current password",
+                )];
+                problem
+            }
             AccountError::AccountGone => Problem::unauthorized(
                 "invalid_token",
                 "The account of this token no longer exists.",

@@ -198,7 +198,7 @@ async fn update_me(
 
 /// Change my password
 ///
-/// Needs the current password. Signs out every session of the account: all refresh tokens
+/// Needs the current password (a wrong one is `403 wrong_current_password`). Signs out every session of the account: all refresh tokens
 /// are revoked. Rate limited per client.
 #[utoipa::path(
     operation_id = "change_password",
@@ -209,6 +209,8 @@ async fn update_me(
         (status = 204, description = "The password was changed; log in again on other devices."),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 403, description = "The current password is wrong (`wrong_current_password`).",
+         body = Problem, content_type = "application/problem+json"),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = ValidationFailed),

@@ -109,7 +109,12 @@ pub struct RegisterRequest {
     /// 10–128 characters, not the e-mail address.
     #[schema(min_length = 10, max_length = 128, format = "password")]
     pub password: String,
-    #[schema(min_length = 1, max_length = 100)]
+    /// Shown to others; 1–100 characters after trimming, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub display_name: String,
 }
 
@@ -152,7 +157,12 @@ pub struct TokenResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"display_name": "Anna M."}))]
 pub struct UpdateAccountRequest {
-    #[schema(min_length = 1, max_length = 100)]
+    /// Shown to others; 1–100 characters after trimming, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub display_name: String,
 }
 
