@@ -1,6 +1,6 @@
 //! The `marketplace` binary: start-up failures, operator creation, graceful shutdown.
 
-use crate::helpers::{json_of, server_url, TestApp};
+use crate::helpers::{json_of, postal_code_fixture, server_url, TestApp};
 use reqwest::StatusCode;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -124,6 +124,43 @@ async fn create_operator_makes_an_operator_that_can_log_in() {
     assert!(String::from_utf8(no_password.stderr)
         .unwrap()
         .contains("MARKETPLACE_OPERATOR_PASSWORD"));
+}
+
+#[tokio::test]
+async fn import_postal_codes_loads_a_geonames_file_all_or_nothing() {
+    let app = TestApp::spawn().await;
+    let import = |file: &std::path::Path| {
+        marketplace()
+            .env("DATABASE_URL", app.settings.database_url.expose())
+            .arg("import-postal-codes")
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    let output = import(&postal_code_fixture());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "{stdout}");
+    // Eight lines, two of them for the same postal code.
+    assert!(stdout.starts_with("imported 7 postal codes"), "{stdout}");
+    // Idempotent.
+    assert!(import(&postal_code_fixture()).status.success());
+    let near = app.get("/v1/vendors?near=10115", None).await;
+    assert_eq!(near.status(), StatusCode::OK);
+
+    let broken = std::env::temp_dir().join(format!("postal-{}.txt", uuid::Uuid::now_v7()));
+    std::fs::write(
+        &broken,
+        "DE\t01067\tDresden\t\t\t\t\t\t\t51.06\t13.74\t4\nDE\t01069\tDresden\tkaputt\n",
+    )
+    .unwrap();
+    let output = import(&broken);
+    std::fs::remove_file(&broken).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("line 2"), "{stderr}");
+    // Nothing of the broken file was stored.
+    let dresden = app.get("/v1/vendors?near=01067", None).await;
+    assert_eq!(dresden.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[test]

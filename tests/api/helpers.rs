@@ -136,6 +136,10 @@ impl TestApp {
             .await
     }
 
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        self.send(reqwest::Method::DELETE, path, None, token).await
+    }
+
     pub async fn register(&self, email: &str, password: &str, display_name: &str) -> Response {
         self.post(
             "/v1/auth/register",
@@ -184,6 +188,111 @@ impl TestApp {
         self.session_for(&email, PASSWORD).await
     }
 
+    /// Registers an account that is then made an operator (as `create-operator` does).
+    pub async fn signed_in_operator(&self) -> Session {
+        let session = self.signed_in_customer().await;
+        sqlx::query("UPDATE accounts SET role = 'operator' WHERE email = $1")
+            .bind(&session.email)
+            .execute(&mut self.db().await)
+            .await
+            .unwrap();
+        self.session_for(&session.email, PASSWORD).await
+    }
+
+    /// Loads the postal-code fixture (GeoNames format) through the import the CLI uses.
+    pub async fn import_postal_codes(&self) {
+        let pool = sqlx::PgPool::connect(self.settings.database_url.expose())
+            .await
+            .unwrap();
+        let content = std::fs::read_to_string(postal_code_fixture()).unwrap();
+        vendor::VendorService::new(pool, self.clock.clone())
+            .import_postal_codes(&content)
+            .await
+            .unwrap();
+    }
+
+    /// Applies for a shop as `owner`; returns the created vendor.
+    pub async fn apply_vendor(&self, owner: &Session, application: &Value) -> Value {
+        json_of(
+            self.post("/v1/vendors", application, Some(&owner.access_token))
+                .await,
+            StatusCode::CREATED,
+        )
+        .await
+    }
+
+    /// Runs an operator transition (`approve`, `suspend`, ...) and returns the response.
+    pub async fn operator_action(
+        &self,
+        operator: &Session,
+        vendor_id: &str,
+        action: &str,
+        reason: Option<&str>,
+    ) -> Response {
+        self.post(
+            &format!("/v1/operator/vendors/{vendor_id}/{action}"),
+            &json!({ "reason": reason }),
+            Some(&operator.access_token),
+        )
+        .await
+    }
+
+    /// A new customer's shop, approved by a new operator.
+    pub async fn approved_vendor(&self, display_name: &str) -> ApprovedVendor {
+        let owner = self.signed_in_customer().await;
+        let vendor = self.apply_vendor(&owner, &application(display_name)).await;
+        let id = vendor["id"].as_str().unwrap().to_owned();
+        let operator = self.signed_in_operator().await;
+        let approved = self.operator_action(&operator, &id, "approve", None).await;
+        assert_eq!(approved.status(), StatusCode::OK);
+        ApprovedVendor {
+            slug: vendor["slug"].as_str().unwrap().to_owned(),
+            id,
+            owner,
+            operator,
+        }
+    }
+
+    /// Adds a new account to the vendor in `role` and signs it in.
+    pub async fn vendor_member(&self, vendor: &ApprovedVendor, role: &str) -> Session {
+        let member = self.signed_in_customer().await;
+        let added = self
+            .post(
+                &format!("/v1/vendors/{}/members", vendor.id),
+                &json!({"email": member.email, "role": role}),
+                Some(&vendor.owner.access_token),
+            )
+            .await;
+        assert_eq!(added.status(), StatusCode::CREATED);
+        member
+    }
+
+    /// Creates an API key of the vendor with these scopes; returns its secret.
+    pub async fn api_key(&self, vendor: &ApprovedVendor, scopes: &[&str]) -> String {
+        let key = json_of(
+            self.post(
+                &format!("/v1/vendors/{}/api-keys", vendor.id),
+                &json!({"name": "Kasse", "scopes": scopes}),
+                Some(&vendor.owner.access_token),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        key["secret"].as_str().unwrap().to_owned()
+    }
+
+    /// The outbox event types of a vendor, oldest first.
+    pub async fn outbox_events(&self, aggregate_id: &str) -> Vec<String> {
+        sqlx::query_scalar(
+            "SELECT event_type FROM outbox WHERE aggregate_id = $1::uuid ORDER BY created_at, id",
+        )
+        .bind(aggregate_id)
+        .fetch_all(&mut self.db().await)
+        .await
+        .unwrap()
+    }
+
     pub async fn session_for(&self, email: &str, password: &str) -> Session {
         let tokens = json_of(self.login(email, password).await, StatusCode::OK).await;
         Session {
@@ -192,6 +301,67 @@ impl TestApp {
             refresh_token: tokens["refresh_token"].as_str().unwrap().to_owned(),
         }
     }
+}
+
+/// An approved shop with its owner and the operator who approved it.
+pub struct ApprovedVendor {
+    pub id: String,
+    pub slug: String,
+    pub owner: Session,
+    pub operator: Session,
+}
+
+pub fn postal_code_fixture() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/postal_codes.txt")
+}
+
+/// A complete, valid shop application.
+pub fn application(display_name: &str) -> Value {
+    json!({
+        "display_name": display_name,
+        "description": "Ein inhabergeführtes Fachgeschäft in der Region.",
+        "legal_name": format!("{display_name} GmbH"),
+        "legal_form": "GmbH",
+        "address": {
+            "street": "Gerberau 12",
+            "postal_code": "79098",
+            "city": "Freiburg im Breisgau",
+            "country": "DE"
+        },
+        "email": "info@kaffee-mueller.de",
+        "phone": "+49 761 123456",
+        "trade_register": {"court": "Amtsgericht Freiburg", "number": "HRB 701234"},
+        "vat_id": "DE123456789",
+        "tax_number": "06/123/45678",
+        "small_business": false,
+        "representative": "Anna Müller",
+        "payout_account": {"iban": "DE89 3704 0044 0532 0130 00", "holder": "Anna Müller"},
+        "self_certification": true
+    })
+}
+
+/// A store location at these coordinates, open Monday to Saturday.
+pub fn location(name: &str, lat: f64, lon: f64) -> Value {
+    json!({
+        "name": name,
+        "address": {
+            "street": "Gerberau 12",
+            "postal_code": "79098",
+            "city": "Freiburg im Breisgau",
+            "country": "DE"
+        },
+        "coordinates": {"lat": lat, "lon": lon},
+        "opening_hours": {
+            "monday": [{"opens": "09:00", "closes": "13:00"}, {"opens": "14:00", "closes": "18:30"}],
+            "tuesday": [{"opens": "09:00", "closes": "18:30"}],
+            "wednesday": [{"opens": "09:00", "closes": "18:30"}],
+            "thursday": [{"opens": "09:00", "closes": "18:30"}],
+            "friday": [{"opens": "09:00", "closes": "18:30"}],
+            "saturday": [{"opens": "09:00", "closes": "14:00"}]
+        },
+        "pickup": true,
+        "local_delivery": {"radius_km": "8.5", "fee": "4.90"}
+    })
 }
 
 impl Drop for TestApp {

@@ -17,6 +17,7 @@ use crate::{middleware, ops};
 /// Every route of API version 1.
 fn v1(cfg: &mut ServiceConfig) {
     account::http::configure(cfg);
+    vendor::http::configure(cfg);
 }
 
 fn routes() -> UtoipaApp<

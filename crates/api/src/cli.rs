@@ -9,6 +9,7 @@ use kernel::{Problem, SharedClock};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
+use vendor::VendorService;
 
 use crate::settings::Settings;
 use crate::startup::Application;
@@ -45,6 +46,12 @@ pub enum Command {
         #[arg(long, default_value = "Operator")]
         name: String,
     },
+    /// Load postal-code centroids for `near` searches from a GeoNames postal-code file
+    /// (tab-separated, e.g. DE.txt from download.geonames.org/export/zip). Idempotent.
+    ImportPostalCodes {
+        /// The file to read.
+        file: PathBuf,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -68,6 +75,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::CreateOperator { email, name } => {
             create_operator(&settings, email, name).await?;
+        }
+        Command::ImportPostalCodes { file } => {
+            let content = std::fs::read_to_string(&file)
+                .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", file.display()))?;
+            db::prepare(&settings).await?;
+            let pool = db::connect(&settings).await?;
+            let imported = VendorService::new(pool, Arc::new(SystemClock))
+                .import_postal_codes(&content)
+                .await
+                .map_err(|error| anyhow::anyhow!("{}: {error}", file.display()))?;
+            println!("imported {imported} postal codes from {}", file.display());
         }
         Command::Openapi => {}
     }

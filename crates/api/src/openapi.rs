@@ -28,6 +28,11 @@ correlate) and, for invalid input, `errors[]` naming each field. Lists are curso
     tags(
         (name = "auth", description = "Registration, login and session tokens."),
         (name = "me", description = "The signed-in account."),
+        (name = "vendors", description = "Shops: applying, the application and its status, the public directory and profiles."),
+        (name = "vendor members", description = "Who works for a vendor, in which role."),
+        (name = "api keys", description = "Keys for integrators (tills, ERP): they act for one vendor with exactly their scopes."),
+        (name = "locations", description = "A vendor's stores: address, opening hours, pickup and local delivery."),
+        (name = "operator", description = "Marketplace operators: vendor review and approval."),
         (name = "operations", description = "Health, readiness and metrics for operators of the service."),
     ),
     components(

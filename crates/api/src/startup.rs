@@ -6,7 +6,7 @@ use actix_web::{web, HttpServer};
 use kernel::auth::{Authenticator, JwtCodec};
 use kernel::json::BodyLimit;
 use kernel::rate_limit::CredentialRateLimiter;
-use kernel::SharedClock;
+use kernel::{Problem, SharedClock};
 use rand::{rngs::OsRng, RngCore};
 use sqlx::PgPool;
 use std::net::TcpListener;
@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::watch;
+use vendor::{MarketplaceAuthenticator, VendorService};
 
 use crate::settings::Settings;
 use crate::{app, db, metrics, ops, worker};
@@ -39,10 +40,15 @@ impl Application {
             chrono::Duration::seconds(i64::from(settings.access_token_ttl_seconds)),
             clock.clone(),
         ));
+        let authenticator: web::Data<dyn Authenticator> = web::Data::from(Arc::new(
+            MarketplaceAuthenticator::new(jwt.clone(), pool.clone(), clock.clone()),
+        )
+            as Arc<dyn Authenticator>);
+        let vendors = web::Data::new(VendorService::new(pool.clone(), clock.clone()));
         let accounts = AccountService::new(
             pool.clone(),
             clock,
-            jwt.clone(),
+            jwt,
             TokenSettings {
                 refresh_ttl: chrono::Duration::days(i64::from(settings.refresh_token_ttl_days)),
             },
@@ -51,8 +57,6 @@ impl Application {
             settings.auth_rate_limit(),
             settings.trust_forwarded_for,
         ));
-        let authenticator: web::Data<dyn Authenticator> =
-            web::Data::from(jwt as Arc<dyn Authenticator>);
         let spec = app::openapi();
         let route_table = web::Data::new(ops::RouteTable::from_openapi(&spec));
         let (registry, request_metrics) = metrics::setup(pool.clone())?;
@@ -69,6 +73,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             let pool = pool_data.clone();
             let accounts = accounts_data.clone();
+            let vendors = vendors.clone();
             let authenticator = authenticator.clone();
             let limiter = server_limiter.clone();
             let registry = registry.clone();
@@ -79,11 +84,15 @@ impl Application {
                 move |cfg| {
                     cfg.app_data(pool)
                         .app_data(accounts)
+                        .app_data(vendors)
                         .app_data(authenticator)
                         .app_data(limiter)
                         .app_data(registry)
                         .app_data(body_limit)
-                        .app_data(web::PayloadConfig::new(body_limit.0));
+                        .app_data(web::PayloadConfig::new(body_limit.0))
+                        .app_data(web::QueryConfig::default().error_handler(|error, _| {
+                            Problem::bad_request("invalid_query", error.to_string()).into()
+                        }));
                 },
             )
         })

@@ -5,7 +5,7 @@
 //! so new kinds of credential (vendor API keys) slot in without touching handlers.
 
 use crate::clock::SharedClock;
-use crate::id::AccountId;
+use crate::id::{AccountId, ApiKeyId, VendorId};
 use crate::problem::Problem;
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use chrono::Duration;
@@ -48,17 +48,132 @@ pub struct AccountPrincipal {
     pub role: Role,
 }
 
+/// A member's role in one vendor: `owner` may do everything, `manager` runs catalog, stock,
+/// orders, questions and locations, `staff` handles orders and questions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VendorRole {
+    Staff,
+    Manager,
+    Owner,
+}
+
+impl VendorRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VendorRole::Owner => "owner",
+            VendorRole::Manager => "manager",
+            VendorRole::Staff => "staff",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<VendorRole> {
+        match text {
+            "owner" => Some(VendorRole::Owner),
+            "manager" => Some(VendorRole::Manager),
+            "staff" => Some(VendorRole::Staff),
+            _ => None,
+        }
+    }
+}
+
+/// What an API key may do. A key holds exactly the scopes it was created with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+pub enum ApiScope {
+    #[serde(rename = "catalog:read")]
+    CatalogRead,
+    #[serde(rename = "catalog:write")]
+    CatalogWrite,
+    #[serde(rename = "stock:write")]
+    StockWrite,
+    #[serde(rename = "locations:read")]
+    LocationsRead,
+    #[serde(rename = "orders:read")]
+    OrdersRead,
+    #[serde(rename = "orders:write")]
+    OrdersWrite,
+    #[serde(rename = "questions:read")]
+    QuestionsRead,
+    #[serde(rename = "questions:write")]
+    QuestionsWrite,
+}
+
+impl ApiScope {
+    pub const ALL: [ApiScope; 8] = [
+        ApiScope::CatalogRead,
+        ApiScope::CatalogWrite,
+        ApiScope::StockWrite,
+        ApiScope::LocationsRead,
+        ApiScope::OrdersRead,
+        ApiScope::OrdersWrite,
+        ApiScope::QuestionsRead,
+        ApiScope::QuestionsWrite,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiScope::CatalogRead => "catalog:read",
+            ApiScope::CatalogWrite => "catalog:write",
+            ApiScope::StockWrite => "stock:write",
+            ApiScope::LocationsRead => "locations:read",
+            ApiScope::OrdersRead => "orders:read",
+            ApiScope::OrdersWrite => "orders:write",
+            ApiScope::QuestionsRead => "questions:read",
+            ApiScope::QuestionsWrite => "questions:write",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ApiScope> {
+        Self::ALL.into_iter().find(|scope| scope.as_str() == text)
+    }
+}
+
+/// A vendor the account belongs to, and in which role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VendorMembership {
+    pub vendor_id: VendorId,
+    pub role: VendorRole,
+}
+
+/// An integrator's API key: it acts for one vendor with exactly its scopes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyPrincipal {
+    pub key_id: ApiKeyId,
+    pub vendor_id: VendorId,
+    pub scopes: Vec<ApiScope>,
+}
+
 /// Whoever a request authenticated as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
-    Account(AccountPrincipal),
+    /// A person, with the vendors they are a member of (read fresh on every request, so a
+    /// removed member loses access at once).
+    Account {
+        account: AccountPrincipal,
+        memberships: Vec<VendorMembership>,
+    },
+    ApiKey(ApiKeyPrincipal),
 }
 
 impl Principal {
-    /// The person behind the request; credentials that are not a person's are refused.
+    /// A person without vendor memberships.
+    pub fn person(account: AccountPrincipal) -> Principal {
+        Principal::Account {
+            account,
+            memberships: Vec::new(),
+        }
+    }
+
+    /// The person behind the request; API keys are refused.
     pub fn account(&self) -> Result<AccountPrincipal, Problem> {
         match self {
-            Principal::Account(account) => Ok(*account),
+            Principal::Account { account, .. } => Ok(*account),
+            Principal::ApiKey(_) => Err(Problem::new(
+                actix_web::http::StatusCode::FORBIDDEN,
+                "account_required",
+                "Sign in as a person",
+                "API keys cannot do this; use a signed-in account's access token.",
+            )),
         }
     }
 }
@@ -177,7 +292,7 @@ impl Authenticator for JwtCodec {
         &'a self,
         token: &'a str,
     ) -> LocalBoxFuture<'a, Result<Principal, Problem>> {
-        Box::pin(ready(self.verify(token).map(Principal::Account)))
+        Box::pin(ready(self.verify(token).map(Principal::person)))
     }
 }
 

@@ -7,3 +7,8 @@ pub fn unique_violation(error: &sqlx::Error) -> Option<&str> {
         _ => None,
     }
 }
+
+/// Whether `error` is a foreign-key violation (a row is still referenced).
+pub fn foreign_key_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_foreign_key_violation())
+}

@@ -46,3 +46,18 @@ typed_id!(
     /// An account: a customer or an operator (vendor members are accounts too).
     AccountId
 );
+
+typed_id!(
+    /// A vendor (shop).
+    VendorId
+);
+
+typed_id!(
+    /// A vendor's API key.
+    ApiKeyId
+);
+
+typed_id!(
+    /// A vendor's store location.
+    LocationId
+);

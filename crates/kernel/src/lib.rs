@@ -8,6 +8,7 @@ pub mod id;
 pub mod json;
 pub mod money;
 pub mod openapi;
+pub mod outbox;
 pub mod pagination;
 pub mod problem;
 pub mod rate_limit;

@@ -7,6 +7,9 @@ use utoipa::{Modify, ToResponse};
 
 /// The security scheme name used in `security(("bearer" = []))`.
 pub const BEARER: &str = "bearer";
+/// The security scheme of vendor API keys: `security(("bearer" = []), ("api_key" = []))`
+/// means either credential.
+pub const API_KEY: &str = "api_key";
 
 /// The request is not well-formed: malformed JSON or an invalid cursor.
 #[derive(ToResponse)]
@@ -64,7 +67,8 @@ pub struct TooManyRequests(pub Problem);
 #[response(content_type = "application/problem+json")]
 pub struct InternalError(pub Problem);
 
-/// Adds the bearer security scheme: a JWT access token from `POST /v1/auth/login`.
+/// Adds the security schemes: a JWT access token from `POST /v1/auth/login`, and a vendor's
+/// API key.
 pub struct BearerSecurity;
 
 impl Modify for BearerSecurity {
@@ -79,6 +83,20 @@ impl Modify for BearerSecurity {
                     .description(Some(
                         "An access token from `POST /v1/auth/login` or `POST /v1/auth/refresh`, \
                          sent as `Authorization: Bearer <token>`.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            API_KEY,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("mpk_...")
+                    .description(Some(
+                        "A vendor's API key from `POST /v1/vendors/{vendor_id}/api-keys`, sent \
+                         as `Authorization: Bearer mpk_...`. It acts for its vendor with exactly \
+                         its scopes; each operation names the scope it needs.",
                     ))
                     .build(),
             ),
