@@ -19,6 +19,7 @@ pub struct PageParams {
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
 }
 
@@ -36,7 +37,12 @@ impl PageParams {
 
     /// The decoded position after which the page starts, if any.
     pub fn after<K: DeserializeOwned>(&self) -> Result<Option<K>, Problem> {
-        self.cursor.as_deref().map(decode_cursor).transpose()
+        // `?cursor=` (empty) is the first page, as if absent.
+        self.cursor
+            .as_deref()
+            .filter(|cursor| !cursor.is_empty())
+            .map(decode_cursor)
+            .transpose()
     }
 }
 
@@ -102,7 +108,7 @@ mod tests {
 
     #[test]
     fn garbage_cursors_are_400() {
-        for bad in ["!!!", "bm90IGpzb24", ""] {
+        for bad in ["!!!", "bm90IGpzb24"] {
             let problem = decode_cursor::<(String, Uuid)>(bad).unwrap_err();
             assert_eq!(
                 (problem.status, problem.code.as_ref()),
@@ -118,6 +124,11 @@ mod tests {
             cursor: None,
         };
         assert_eq!(params(None).limit().unwrap(), 20);
+        let empty = PageParams {
+            limit: None,
+            cursor: Some(String::new()),
+        };
+        assert_eq!(empty.after::<i32>().unwrap(), None);
         assert_eq!(params(Some(100)).limit().unwrap(), 100);
         assert_eq!(
             params(Some(0)).limit().unwrap_err().errors[0].field,

@@ -14,7 +14,9 @@ pub enum Permission {
     ViewVendor,
     /// Edit display and trader data, payout account; resubmit; close.
     ManageVendor,
+    ViewMembers,
     ManageMembers,
+    ViewApiKeys,
     ManageApiKeys,
     ReadLocations,
     WriteLocations,
@@ -32,7 +34,9 @@ impl Permission {
     pub fn min_role(self) -> VendorRole {
         use Permission::*;
         match self {
-            ManageVendor | ManageMembers | ManageApiKeys => VendorRole::Owner,
+            ManageVendor | ViewMembers | ManageMembers | ViewApiKeys | ManageApiKeys => {
+                VendorRole::Owner
+            }
             ReadLocations | WriteLocations | ReadCatalog | WriteCatalog | WriteStock => {
                 VendorRole::Manager
             }
@@ -46,7 +50,8 @@ impl Permission {
     pub fn scope(self) -> Option<ApiScope> {
         use Permission::*;
         match self {
-            ViewVendor | ManageVendor | ManageMembers | ManageApiKeys | WriteLocations => None,
+            ViewVendor | ManageVendor | ViewMembers | ManageMembers | ViewApiKeys
+            | ManageApiKeys | WriteLocations => None,
             ReadLocations => Some(ApiScope::LocationsRead),
             ReadCatalog => Some(ApiScope::CatalogRead),
             WriteCatalog => Some(ApiScope::CatalogWrite),
@@ -64,7 +69,13 @@ impl Permission {
         use Permission::*;
         !matches!(
             self,
-            ViewVendor | ReadLocations | ReadCatalog | ReadOrders | ReadQuestions
+            ViewVendor
+                | ViewMembers
+                | ViewApiKeys
+                | ReadLocations
+                | ReadCatalog
+                | ReadOrders
+                | ReadQuestions
         )
     }
 }

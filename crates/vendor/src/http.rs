@@ -60,8 +60,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct NearParams {
     /// `lat,lon` in degrees (e.g. `47.99,7.85`) or a postal code (e.g. `79098`). An unknown
     /// postal code is `422 unknown_postal_code`.
+    #[param(
+        pattern = r"^(-?[0-8]?[0-9](\.[0-9]+)?, ?-?(1[0-7][0-9]|[0-9]?[0-9])(\.[0-9]+)?|[A-Za-z0-9 -]{2,10})$"
+    )]
     near: Option<String>,
     /// Country of a postal code in `near` (ISO 3166-1 alpha-2); default `DE`.
+    #[param(pattern = "^[A-Za-z]{2}$")]
     country: Option<String>,
 }
 
@@ -70,10 +74,17 @@ pub struct NearParams {
 #[into_params(parameter_in = Query)]
 pub struct DirectoryParams {
     /// Only vendors with a location within this many km of `near` (default 25, at most 500).
+    #[param(exclusive_minimum = 0, maximum = 500)]
     radius_km: Option<f64>,
     /// Words of the shop's name or description (German stemming; part of the name also
     /// matches).
+    #[param(max_length = 100)]
     q: Option<String>,
+}
+
+/// A query parameter that is absent or empty (`?q=`) is not given.
+fn given(value: Option<String>) -> Option<String> {
+    value.filter(|value| !value.trim().is_empty())
 }
 
 /// Approved vendors, optionally near a place
@@ -103,10 +114,10 @@ async fn list_vendors(
     let near = near.into_inner();
     let filters = filters.into_inner();
     let search = VendorSearch {
-        near: near.near,
-        country: near.country,
+        near: given(near.near),
+        country: given(near.country),
         radius_km: filters.radius_km,
-        q: filters.q,
+        q: given(filters.q),
     };
     Ok(web::Json(service.public_list(&search, &page).await?))
 }
@@ -123,6 +134,7 @@ async fn list_vendors(
     params(("slug" = String, Path, description = "The vendor's slug."), NearParams),
     responses(
         (status = 200, description = "The public profile.", body = PublicVendor),
+        (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
         (status = 422, response = ValidationFailed),
         (status = 500, response = InternalError),
@@ -136,8 +148,8 @@ async fn vendor_profile(
 ) -> Result<web::Json<PublicVendor>, Problem> {
     let near = near.into_inner();
     let search = VendorSearch {
-        near: near.near,
-        country: near.country,
+        near: given(near.near),
+        country: given(near.country),
         ..VendorSearch::default()
     };
     Ok(web::Json(service.public_profile(&slug, &search).await?))

@@ -142,16 +142,24 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// `true`, the only value the schema admits.
+fn must_be_true() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Boolean)
+        .enum_values(Some([true]))
+        .build()
+}
+
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
-    #[schema(example = "Gerberau 12", max_length = 200)]
+    #[schema(example = "Gerberau 12", min_length = 1, max_length = 200)]
     pub street: String,
     /// In the country's format (DE: 5 digits).
-    #[schema(example = "79098")]
+    #[schema(example = "79098", pattern = "^[A-Za-z0-9 -]{2,10}$")]
     pub postal_code: String,
-    #[schema(example = "Freiburg im Breisgau", max_length = 100)]
+    #[schema(example = "Freiburg im Breisgau", min_length = 1, max_length = 100)]
     pub city: String,
     /// ISO 3166-1 alpha-2.
     #[schema(example = "DE", pattern = "^[A-Za-z]{2}$")]
@@ -162,9 +170,9 @@ pub struct Address {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TradeRegister {
-    #[schema(example = "Amtsgericht Freiburg", max_length = 100)]
+    #[schema(example = "Amtsgericht Freiburg", min_length = 1, max_length = 100)]
     pub court: String,
-    #[schema(example = "HRB 701234", max_length = 50)]
+    #[schema(example = "HRB 701234", min_length = 1, max_length = 50)]
     pub number: String,
 }
 
@@ -173,9 +181,16 @@ pub struct TradeRegister {
 #[serde(deny_unknown_fields)]
 pub struct PayoutAccount {
     /// Checked by its ISO 13616 check digits; spaces are allowed.
-    #[schema(example = "DE89 3704 0044 0532 0130 00")]
+    #[schema(
+        example = "DE89 3704 0044 0532 0130 00",
+        pattern = "^[A-Za-z]{2}[0-9]{2}[A-Za-z0-9 ]{10,40}$"
+    )]
     pub iban: String,
-    #[schema(example = "Kaffeerösterei Müller GmbH", max_length = 100)]
+    #[schema(
+        example = "Kaffeerösterei Müller GmbH",
+        min_length = 1,
+        max_length = 100
+    )]
     pub holder: String,
 }
 
@@ -185,7 +200,7 @@ pub struct PayoutAccount {
 #[serde(deny_unknown_fields)]
 pub struct VendorApplication {
     /// The shop's name as customers see it.
-    #[schema(example = "Kaffeerösterei Müller", max_length = 100)]
+    #[schema(example = "Kaffeerösterei Müller", min_length = 1, max_length = 100)]
     pub display_name: String,
     /// Unique, URL-safe; proposed from `display_name` if absent.
     #[schema(
@@ -201,29 +216,37 @@ pub struct VendorApplication {
         max_length = 5000
     )]
     pub description: String,
-    #[schema(example = "Kaffeerösterei Müller GmbH", max_length = 200)]
+    #[schema(
+        example = "Kaffeerösterei Müller GmbH",
+        min_length = 1,
+        max_length = 200
+    )]
     pub legal_name: String,
-    #[schema(example = "GmbH", max_length = 100)]
+    #[schema(example = "GmbH", min_length = 1, max_length = 100)]
     pub legal_form: String,
     pub address: Address,
     #[schema(example = "info@kaffee-mueller.de")]
     pub email: String,
     /// International form; spaces and punctuation are removed.
-    #[schema(example = "+49 761 123456")]
+    #[schema(
+        example = "+49 761 123456",
+        pattern = r"^(\+|00)[1-9][0-9 ()./-]{6,24}$"
+    )]
     pub phone: String,
     pub trade_register: Option<TradeRegister>,
     /// EU VAT ID; at least one of `vat_id` and `tax_number` is required.
-    #[schema(example = "DE123456789")]
+    #[schema(example = "DE123456789", pattern = "^[A-Za-z]{2}[A-Za-z0-9 .-]{2,16}$")]
     pub vat_id: Option<String>,
-    #[schema(example = "06/123/45678")]
+    #[schema(example = "06/123/45678", pattern = "^[0-9 /-]{5,30}$")]
     pub tax_number: Option<String>,
     /// Kleinunternehmer under §19 UStG: invoices will carry no VAT.
     pub small_business: bool,
     /// The person legally responsible.
-    #[schema(example = "Anna Müller", max_length = 100)]
+    #[schema(example = "Anna Müller", min_length = 1, max_length = 100)]
     pub representative: String,
     pub payout_account: PayoutAccount,
     /// Must be `true`: the trader commits to offering only products that comply with EU law.
+    #[schema(schema_with = must_be_true)]
     pub self_certification: bool,
 }
 
@@ -381,9 +404,9 @@ pub struct Coordinates {
 #[serde(deny_unknown_fields)]
 pub struct LocalDelivery {
     /// Kilometres, more than 0 and at most 100, one decimal place.
-    #[schema(value_type = String, example = "8.5")]
+    #[schema(value_type = String, example = "8.5", pattern = r"^[0-9]{1,3}(\.[0-9])?$")]
     pub radius_km: Decimal,
-    /// Gross fee in euros.
+    /// Gross fee in euros, at most 999.99.
     pub fee: Money,
 }
 
@@ -391,7 +414,7 @@ pub struct LocalDelivery {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLocation {
-    #[schema(example = "Laden Altstadt", max_length = 100)]
+    #[schema(example = "Laden Altstadt", min_length = 1, max_length = 100)]
     pub name: String,
     pub address: Address,
     /// If absent, the centroid of the postal code is used (422 `unknown_postal_code` when
@@ -498,7 +521,7 @@ pub struct Member {
 #[serde(deny_unknown_fields)]
 pub struct NewMember {
     /// The e-mail of a registered account.
-    #[schema(example = "lena@example.de")]
+    #[schema(example = "lena@example.de", format = Email)]
     pub email: String,
     pub role: VendorRole,
 }
@@ -515,7 +538,7 @@ pub struct MemberUpdate {
 #[serde(deny_unknown_fields)]
 pub struct NewApiKey {
     /// What the key is for, e.g. the till system's name.
-    #[schema(example = "Kasse Laden Altstadt", max_length = 100)]
+    #[schema(example = "Kasse Laden Altstadt", min_length = 1, max_length = 100)]
     pub name: String,
     /// At least one; the key can do exactly this.
     #[schema(min_items = 1)]

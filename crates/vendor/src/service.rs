@@ -36,6 +36,7 @@ pub const API_KEY_PREFIX: &str = "mpk_";
 const API_KEY_SHOWN_CHARS: usize = 9;
 const MAX_SLUG_SUFFIX: u32 = 100;
 const MAX_DELIVERY_RADIUS_KM: Decimal = Decimal::ONE_HUNDRED;
+const MAX_DELIVERY_FEE: Decimal = Decimal::from_parts(99_999, 0, 0, false, 2);
 const QUERY_MAX_CHARS: usize = 100;
 
 /// The filters of the public vendor directory.
@@ -451,7 +452,7 @@ impl VendorService {
             &mut conn,
             principal,
             vendor_id,
-            Permission::ManageMembers,
+            Permission::ViewMembers,
             false,
         )
         .await?;
@@ -465,9 +466,6 @@ impl VendorService {
         vendor_id: VendorId,
         request: NewMember,
     ) -> Result<Member, VendorError> {
-        let mut errors = FieldErrors::new();
-        let email = errors.check("email", Email::parse(&request.email));
-        let email = errors.finish_with(email)?;
         let mut tx = self.pool.begin().await?;
         access(
             &mut tx,
@@ -477,6 +475,9 @@ impl VendorService {
             true,
         )
         .await?;
+        let mut errors = FieldErrors::new();
+        let email = errors.check("email", Email::parse(&request.email));
+        let email = errors.finish_with(email)?;
         let account = repo::account_by_email(&mut tx, email.as_str())
             .await?
             .ok_or(VendorError::UnknownAccount)?;
@@ -562,6 +563,15 @@ impl VendorService {
         vendor_id: VendorId,
         request: NewApiKey,
     ) -> Result<CreatedApiKey, VendorError> {
+        let mut conn = self.pool.acquire().await?;
+        let access = access(
+            &mut conn,
+            principal,
+            vendor_id,
+            Permission::ManageApiKeys,
+            false,
+        )
+        .await?;
         let mut errors = FieldErrors::new();
         let name = errors.check("name", validate::text(&request.name, NAME_MAX_CHARS, false));
         let mut scopes: Vec<ApiScope> = Vec::new();
@@ -574,15 +584,6 @@ impl VendorService {
             errors.add("scopes", "must name at least one scope");
         }
         let name = errors.finish_with(name)?;
-        let mut conn = self.pool.acquire().await?;
-        let access = access(
-            &mut conn,
-            principal,
-            vendor_id,
-            Permission::ManageApiKeys,
-            false,
-        )
-        .await?;
         let Actor::Member { account, .. } = access.actor else {
             return Err(VendorError::InsufficientScope(None));
         };
@@ -629,7 +630,7 @@ impl VendorService {
             &mut conn,
             principal,
             vendor_id,
-            Permission::ManageApiKeys,
+            Permission::ViewApiKeys,
             false,
         )
         .await?;
@@ -877,15 +878,20 @@ pub async fn resolve_near(
 ) -> Result<(f64, f64), VendorError> {
     let mut errors = FieldErrors::new();
     let near = errors.check("near", geo::parse_near(near));
-    let country = errors.check("country", validate::country(country.unwrap_or("DE")));
-    let (near, country) = errors.finish_with(near.zip(country))?;
+    let near = errors.finish_with(near)?;
     match near {
         Near::Point(point) => Ok((point.lat, point.lon)),
-        Near::PostalCode(code) => repo::postal_code_centroid(conn, &country, &code)
-            .await?
-            .ok_or(VendorError::UnknownPostalCode {
-                field: "near".to_owned(),
-            }),
+        Near::PostalCode(code) => {
+            // The country only matters for a postal code.
+            let mut errors = FieldErrors::new();
+            let country = errors.check("country", validate::country(country.unwrap_or("DE")));
+            let country = errors.finish_with(country)?;
+            repo::postal_code_centroid(conn, &country, &code)
+                .await?
+                .ok_or(VendorError::UnknownPostalCode {
+                    field: "near".to_owned(),
+                })
+        }
     }
 }
 
@@ -1200,10 +1206,15 @@ fn check_delivery(
             "must be more than 0 and at most 100 km, with at most one decimal place",
         );
     }
-    if delivery.fee.is_negative() {
-        errors.add("local_delivery.fee", "must not be negative");
+    let fee = delivery.fee.amount();
+    let fee_ok = fee >= Decimal::ZERO && fee <= MAX_DELIVERY_FEE;
+    if !fee_ok {
+        errors.add(
+            "local_delivery.fee",
+            format!("must be between 0.00 and {MAX_DELIVERY_FEE}"),
+        );
     }
-    (radius_ok && !delivery.fee.is_negative()).then_some((radius, delivery.fee.amount()))
+    (radius_ok && fee_ok).then_some((radius, fee))
 }
 
 // ---- rows to responses ----
