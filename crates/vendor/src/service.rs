@@ -251,15 +251,12 @@ impl VendorService {
             errors.add("reason", "is required: tell the vendor why");
         }
         errors.finish()?;
-        let mut tx = self.pool.begin().await?;
-        repo::vendor_status(&mut tx, vendor_id, true)
-            .await?
-            .ok_or(VendorError::NotFound)?;
+        let tx = self.pool.begin().await?;
         self.transition(tx, vendor_id, operator.id, transition, reason)
             .await
     }
 
-    /// Applies a transition inside `tx`, whose vendor row is locked: status, history,
+    /// Applies a transition inside `tx`, locking the vendor row first: status, history,
     /// outbox event; closing also revokes every API key.
     async fn transition(
         &self,
