@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod pagination;
 pub mod problem;
 pub mod rate_limit;
+pub mod slug;
 pub mod validation;
 
 pub use clock::{Clock, SharedClock};

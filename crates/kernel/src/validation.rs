@@ -49,6 +49,23 @@ impl FieldErrors {
     }
 }
 
+/// Free text of a required field: trimmed, 1..=max characters, no control characters
+/// except line breaks when `multiline`.
+pub fn text(input: &str, max_chars: usize, multiline: bool) -> Result<String, String> {
+    let trimmed = input.trim();
+    let length = trimmed.chars().count();
+    if !(1..=max_chars).contains(&length) {
+        return Err(format!("must be between 1 and {max_chars} characters long"));
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+    {
+        return Err("must not contain control characters".to_owned());
+    }
+    Ok(trimmed.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +81,13 @@ mod tests {
         let fields: Vec<_> = problem.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["b", "c"]);
         assert!(FieldErrors::new().finish().is_ok());
+    }
+
+    #[test]
+    fn text_is_trimmed_and_bounded() {
+        assert_eq!(text("  Anna  ", 10, false).unwrap(), "Anna");
+        assert!(text("   ", 10, false).is_err());
+        assert!(text("a\nb", 10, false).is_err());
+        assert_eq!(text("a\nb", 10, true).unwrap(), "a\nb");
     }
 }

@@ -8,7 +8,7 @@ use kernel::auth::{AccountPrincipal, ApiScope, Principal, VendorRole};
 use kernel::id::{AccountId, ApiKeyId, LocationId, VendorId};
 use kernel::money::Money;
 use kernel::pagination::{Page, PageParams};
-use kernel::validation::FieldErrors;
+use kernel::validation::{text, FieldErrors};
 use kernel::{outbox, Problem, SharedClock};
 use rand::{rngs::OsRng, RngCore};
 use rust_decimal::Decimal;
@@ -90,9 +90,12 @@ impl VendorService {
         let applicant = principal.account()?;
         let mut errors = FieldErrors::new();
         let slug = match &application.slug {
-            Some(slug) => errors.check("slug", validate::slug(slug)).map(Slug::Chosen),
-            None => Some(Slug::Proposed(validate::slug_from_name(
+            Some(slug) => errors
+                .check("slug", kernel::slug::parse(slug))
+                .map(Slug::Chosen),
+            None => Some(Slug::Proposed(kernel::slug::propose(
                 &application.display_name,
+                "shop",
             ))),
         };
         if !application.self_certification {
@@ -244,9 +247,7 @@ impl VendorService {
             .reason
             .as_deref()
             .filter(|reason| !reason.trim().is_empty())
-            .and_then(|reason| {
-                errors.check("reason", validate::text(reason, REASON_MAX_CHARS, true))
-            });
+            .and_then(|reason| errors.check("reason", text(reason, REASON_MAX_CHARS, true)));
         if transition.requires_reason() && reason.is_none() && errors.is_empty() {
             errors.add("reason", "is required: tell the vendor why");
         }
@@ -396,7 +397,7 @@ impl VendorService {
             .as_deref()
             .map(str::trim)
             .filter(|q| !q.is_empty())
-            .and_then(|q| errors.check("q", validate::text(q, QUERY_MAX_CHARS, false)));
+            .and_then(|q| errors.check("q", text(q, QUERY_MAX_CHARS, false)));
         let radius = errors.check("radius_km", geo::radius_km(search.radius_km));
         if search.radius_km.is_some() && search.near.is_none() {
             errors.add("radius_km", "needs `near`");
@@ -570,7 +571,7 @@ impl VendorService {
         )
         .await?;
         let mut errors = FieldErrors::new();
-        let name = errors.check("name", validate::text(&request.name, NAME_MAX_CHARS, false));
+        let name = errors.check("name", text(&request.name, NAME_MAX_CHARS, false));
         let mut scopes: Vec<ApiScope> = Vec::new();
         for scope in request.scopes {
             if !scopes.contains(&scope) {
@@ -981,11 +982,11 @@ pub async fn memberships(
 fn check_address(errors: &mut FieldErrors, prefix: &str, address: &Address) -> Option<Address> {
     let street = errors.check(
         &format!("{prefix}.street"),
-        validate::text(&address.street, 200, false),
+        text(&address.street, 200, false),
     );
     let city = errors.check(
         &format!("{prefix}.city"),
-        validate::text(&address.city, NAME_MAX_CHARS, false),
+        text(&address.city, NAME_MAX_CHARS, false),
     );
     let country = errors.check(
         &format!("{prefix}.country"),
@@ -1012,21 +1013,18 @@ fn check_vendor_fields(
 ) -> Option<VendorFields> {
     let display_name = errors.check(
         "display_name",
-        validate::text(&input.display_name, NAME_MAX_CHARS, false),
+        text(&input.display_name, NAME_MAX_CHARS, false),
     );
     let description = if input.description.trim().is_empty() {
         Some(String::new())
     } else {
         errors.check(
             "description",
-            validate::text(&input.description, DESCRIPTION_MAX_CHARS, true),
+            text(&input.description, DESCRIPTION_MAX_CHARS, true),
         )
     };
-    let legal_name = errors.check("legal_name", validate::text(&input.legal_name, 200, false));
-    let legal_form = errors.check(
-        "legal_form",
-        validate::text(&input.legal_form, NAME_MAX_CHARS, false),
-    );
+    let legal_name = errors.check("legal_name", text(&input.legal_name, 200, false));
+    let legal_form = errors.check("legal_form", text(&input.legal_form, NAME_MAX_CHARS, false));
     let address = check_address(errors, "address", &input.address);
     let email = errors
         .check("email", Email::parse(&input.email))
@@ -1037,12 +1035,9 @@ fn check_vendor_fields(
         Some(register) => {
             let court = errors.check(
                 "trade_register.court",
-                validate::text(&register.court, NAME_MAX_CHARS, false),
+                text(&register.court, NAME_MAX_CHARS, false),
             );
-            let number = errors.check(
-                "trade_register.number",
-                validate::text(&register.number, 50, false),
-            );
+            let number = errors.check("trade_register.number", text(&register.number, 50, false));
             court.zip(number).map(Some)
         }
     };
@@ -1061,7 +1056,7 @@ fn check_vendor_fields(
     }
     let representative = errors.check(
         "representative",
-        validate::text(&input.representative, NAME_MAX_CHARS, false),
+        text(&input.representative, NAME_MAX_CHARS, false),
     );
     let iban = errors.check(
         "payout_account.iban",
@@ -1069,7 +1064,7 @@ fn check_vendor_fields(
     );
     let holder = errors.check(
         "payout_account.holder",
-        validate::text(&input.payout_account.holder, NAME_MAX_CHARS, false),
+        text(&input.payout_account.holder, NAME_MAX_CHARS, false),
     );
     let address = address?;
     let register = register?;
@@ -1144,7 +1139,7 @@ async fn check_location(
     input: &NewLocation,
 ) -> Result<LocationFields, VendorError> {
     let mut errors = FieldErrors::new();
-    let name = errors.check("name", validate::text(&input.name, NAME_MAX_CHARS, false));
+    let name = errors.check("name", text(&input.name, NAME_MAX_CHARS, false));
     let address = check_address(&mut errors, "address", &input.address);
     let coordinates = match input.coordinates {
         Some(point) => errors

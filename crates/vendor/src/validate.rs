@@ -1,4 +1,4 @@
-//! Formats of trader data: countries, postal codes, VAT IDs, phone numbers, IBANs, slugs.
+//! Formats of trader data: countries, postal codes, VAT IDs, phone numbers, IBANs.
 //! Each check returns the normalised value or a message for the field's problem entry.
 
 /// ISO 3166-1 alpha-2 codes (officially assigned).
@@ -244,82 +244,6 @@ pub fn iban(input: &str) -> Result<String, String> {
         .map_err(|_| "is not a valid IBAN (check digits or length do not match)".to_owned())
 }
 
-pub const SLUG_MIN_CHARS: usize = 3;
-pub const SLUG_MAX_CHARS: usize = 60;
-
-/// A slug: lower-case letters, digits and single hyphens between them, 3–60 characters.
-pub fn slug(input: &str) -> Result<String, String> {
-    let valid = (SLUG_MIN_CHARS..=SLUG_MAX_CHARS).contains(&input.len())
-        && input.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        });
-    if valid {
-        Ok(input.to_owned())
-    } else {
-        Err(format!(
-            "must be {SLUG_MIN_CHARS}–{SLUG_MAX_CHARS} lower-case letters, digits and single \
-             hyphens, such as \"kaffee-mueller\""
-        ))
-    }
-}
-
-/// A slug proposed from a shop's name: German umlauts transliterated, everything else that
-/// is not a letter or digit becomes a hyphen.
-pub fn slug_from_name(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.to_lowercase().chars() {
-        match c {
-            'ä' => slug.push_str("ae"),
-            'ö' => slug.push_str("oe"),
-            'ü' => slug.push_str("ue"),
-            'ß' => slug.push_str("ss"),
-            'à' | 'á' | 'â' | 'å' => slug.push('a'),
-            'è' | 'é' | 'ê' | 'ë' => slug.push('e'),
-            'ì' | 'í' | 'î' | 'ï' => slug.push('i'),
-            'ò' | 'ó' | 'ô' => slug.push('o'),
-            'ù' | 'ú' | 'û' => slug.push('u'),
-            'ç' => slug.push('c'),
-            'ñ' => slug.push('n'),
-            c if c.is_ascii_alphanumeric() => slug.push(c),
-            _ => slug.push('-'),
-        }
-    }
-    let mut slug = slug
-        .split('-')
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    if slug.len() > SLUG_MAX_CHARS - 4 {
-        // Room for a "-NNN" suffix when the name is taken.
-        slug.truncate(SLUG_MAX_CHARS - 4);
-        slug = slug.trim_end_matches('-').to_owned();
-    }
-    if slug.len() < SLUG_MIN_CHARS {
-        slug = format!("shop-{slug}").trim_end_matches('-').to_owned();
-    }
-    slug
-}
-
-/// Free text of a required field: trimmed, 1..=max characters, no control characters
-/// except line breaks when `multiline`.
-pub fn text(input: &str, max_chars: usize, multiline: bool) -> Result<String, String> {
-    let trimmed = input.trim();
-    let length = trimmed.chars().count();
-    if !(1..=max_chars).contains(&length) {
-        return Err(format!("must be between 1 and {max_chars} characters long"));
-    }
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
-    {
-        return Err("must not contain control characters".to_owned());
-    }
-    Ok(trimmed.to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,30 +299,5 @@ mod tests {
         );
         assert!(iban("DE88370400440532013000").is_err());
         assert!(iban("DE8937040044053201300").is_err());
-    }
-
-    #[test]
-    fn slugs_are_url_safe() {
-        assert!(slug("kaffee-mueller").is_ok());
-        assert!(slug("Kaffee").is_err());
-        assert!(slug("kaffee--mueller").is_err());
-        assert!(slug("-kaffee").is_err());
-        assert!(slug("ab").is_err());
-        assert_eq!(
-            slug_from_name("Kaffeerösterei Müller & Söhne"),
-            "kaffeeroesterei-mueller-soehne"
-        );
-        assert_eq!(slug_from_name("Straße 1"), "strasse-1");
-        assert_eq!(slug_from_name("!!"), "shop");
-        assert_eq!(slug_from_name("A"), "shop-a");
-        assert!(slug(&slug_from_name(&"x".repeat(100))).is_ok());
-    }
-
-    #[test]
-    fn text_is_trimmed_and_bounded() {
-        assert_eq!(text("  Anna  ", 10, false).unwrap(), "Anna");
-        assert!(text("   ", 10, false).is_err());
-        assert!(text("a\nb", 10, false).is_err());
-        assert_eq!(text("a\nb", 10, true).unwrap(), "a\nb");
     }
 }
