@@ -6,6 +6,7 @@
 mod helpers;
 
 mod auth;
+mod categories;
 mod cli;
 mod errors;
 mod locations;

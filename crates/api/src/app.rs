@@ -18,6 +18,7 @@ use crate::{middleware, ops};
 fn v1(cfg: &mut ServiceConfig) {
     account::http::configure(cfg);
     vendor::http::configure(cfg);
+    catalog::http::configure(cfg);
 }
 
 fn routes() -> UtoipaApp<

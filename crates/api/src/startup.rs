@@ -3,6 +3,7 @@
 use account::{AccountService, TokenSettings};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{web, HttpServer};
+use catalog::CatalogService;
 use kernel::auth::{Authenticator, JwtCodec};
 use kernel::json::BodyLimit;
 use kernel::rate_limit::CredentialRateLimiter;
@@ -45,6 +46,7 @@ impl Application {
         )
             as Arc<dyn Authenticator>);
         let vendors = web::Data::new(VendorService::new(pool.clone(), clock.clone()));
+        let catalog = web::Data::new(CatalogService::new(pool.clone(), clock.clone()));
         let accounts = AccountService::new(
             pool.clone(),
             clock,
@@ -74,6 +76,7 @@ impl Application {
             let pool = pool_data.clone();
             let accounts = accounts_data.clone();
             let vendors = vendors.clone();
+            let catalog = catalog.clone();
             let authenticator = authenticator.clone();
             let limiter = server_limiter.clone();
             let registry = registry.clone();
@@ -85,6 +88,7 @@ impl Application {
                     cfg.app_data(pool)
                         .app_data(accounts)
                         .app_data(vendors)
+                        .app_data(catalog)
                         .app_data(authenticator)
                         .app_data(limiter)
                         .app_data(registry)

@@ -1,5 +1,8 @@
 //! Database helpers shared by every repo.
 
+use futures_util::future::BoxFuture;
+use sqlx::{Acquire, PgConnection};
+
 /// The constraint a unique violation was raised on, if `error` is one.
 pub fn unique_violation(error: &sqlx::Error) -> Option<&str> {
     match error {
@@ -8,7 +11,26 @@ pub fn unique_violation(error: &sqlx::Error) -> Option<&str> {
     }
 }
 
-/// Whether `error` is a foreign-key violation (a row is still referenced).
-pub fn foreign_key_violation(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(db) if db.is_foreign_key_violation())
+/// Runs `delete` in a savepoint. `Ok(true)`: the row is gone. `Ok(false)`: a foreign key
+/// still refers to it (stock, orders, products...), nothing was deleted and the transaction
+/// goes on, so the caller can archive the row instead.
+pub async fn delete_unless_referenced<F>(
+    conn: &mut PgConnection,
+    delete: F,
+) -> Result<bool, sqlx::Error>
+where
+    F: for<'c> FnOnce(&'c mut PgConnection) -> BoxFuture<'c, Result<(), sqlx::Error>>,
+{
+    let mut savepoint = conn.begin().await?;
+    match delete(&mut savepoint).await {
+        Ok(()) => {
+            savepoint.commit().await?;
+            Ok(true)
+        }
+        Err(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
+            savepoint.rollback().await?;
+            Ok(false)
+        }
+        Err(error) => Err(error),
+    }
 }

@@ -61,3 +61,8 @@ typed_id!(
     /// A vendor's store location.
     LocationId
 );
+
+typed_id!(
+    /// A category of the catalog.
+    CategoryId
+);

@@ -172,3 +172,13 @@ mod tests {
         assert_eq!(problem.errors[0].field, "body");
     }
 }
+
+/// For `#[serde(default, deserialize_with = "kernel::json::nullable")]` on an `Option<Option<T>>` field of
+/// a PATCH body: absent is `None` (unchanged), `null` is `Some(None)` (cleared).
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}

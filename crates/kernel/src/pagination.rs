@@ -74,6 +74,14 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A short list returned at once, in the shape of a page (`next_cursor` is `null`).
+    pub fn all(items: Vec<T>) -> Self {
+        Self {
+            items,
+            next_cursor: None,
+        }
+    }
+
     /// Builds a page from up to `limit + 1` rows fetched in sort order: the extra row only
     /// tells that another page exists.
     pub fn from_rows<K: Serialize>(mut rows: Vec<T>, limit: u32, key: impl Fn(&T) -> K) -> Self {

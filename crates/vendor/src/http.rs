@@ -212,15 +212,7 @@ async fn my_vendors(
     service: web::Data<VendorService>,
 ) -> Result<web::Json<Page<MyVendor>>, Problem> {
     let account = principal.0.account()?;
-    Ok(web::Json(whole(service.my_vendors(account).await?)))
-}
-
-/// A list returned at once, in the shape of a page.
-fn whole<T>(items: Vec<T>) -> Page<T> {
-    Page {
-        items,
-        next_cursor: None,
-    }
+    Ok(web::Json(Page::all(service.my_vendors(account).await?)))
 }
 
 /// The vendor's application and status
@@ -371,7 +363,7 @@ async fn list_members(
     service: web::Data<VendorService>,
     vendor_id: web::Path<VendorId>,
 ) -> Result<web::Json<Page<Member>>, Problem> {
-    Ok(web::Json(whole(
+    Ok(web::Json(Page::all(
         service.members(&principal.0, *vendor_id).await?,
     )))
 }
@@ -510,7 +502,7 @@ async fn list_api_keys(
     service: web::Data<VendorService>,
     vendor_id: web::Path<VendorId>,
 ) -> Result<web::Json<Page<ApiKey>>, Problem> {
-    Ok(web::Json(whole(
+    Ok(web::Json(Page::all(
         service.api_keys(&principal.0, *vendor_id).await?,
     )))
 }
@@ -617,7 +609,7 @@ async fn list_locations(
     vendor_id: web::Path<VendorId>,
     params: web::Query<LocationListParams>,
 ) -> Result<web::Json<Page<Location>>, Problem> {
-    Ok(web::Json(whole(
+    Ok(web::Json(Page::all(
         service
             .locations(&principal.0, *vendor_id, params.include_archived)
             .await?,

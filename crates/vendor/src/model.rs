@@ -5,7 +5,7 @@ use kernel::auth::{ApiScope, VendorRole};
 use kernel::id::{AccountId, ApiKeyId, LocationId, VendorId};
 use kernel::money::Money;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::hours::{DateException, Interval, WeeklyHours};
@@ -133,15 +133,6 @@ impl Transition {
     }
 }
 
-/// Reads a field that may be absent (unchanged), `null` (cleared) or a value.
-pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 /// `true`, the only value the schema admits.
 fn must_be_true() -> utoipa::openapi::Object {
     utoipa::openapi::ObjectBuilder::new()
@@ -266,15 +257,15 @@ pub struct VendorUpdate {
     pub email: Option<String>,
     pub phone: Option<String>,
     /// `null` removes the register entry.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "kernel::json::nullable")]
     #[schema(value_type = Option<TradeRegister>)]
     pub trade_register: Option<Option<TradeRegister>>,
     /// `null` removes the VAT ID.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "kernel::json::nullable")]
     #[schema(value_type = Option<String>)]
     pub vat_id: Option<Option<String>>,
     /// `null` removes the tax number.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "kernel::json::nullable")]
     #[schema(value_type = Option<String>)]
     pub tax_number: Option<Option<String>>,
     pub small_business: Option<bool>,
@@ -448,7 +439,7 @@ pub struct LocationUpdate {
     pub opening_exceptions: Option<Vec<DateException>>,
     pub pickup: Option<bool>,
     /// `null` ends local delivery.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "kernel::json::nullable")]
     #[schema(value_type = Option<LocalDelivery>)]
     pub local_delivery: Option<Option<LocalDelivery>>,
 }

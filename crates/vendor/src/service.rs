@@ -14,7 +14,7 @@ use rand::{rngs::OsRng, RngCore};
 use rust_decimal::Decimal;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sqlx::{Acquire, PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool};
 
 use crate::access::{decide, Actor, Permission, VendorAccess};
 use crate::error::{ImportError, VendorError};
@@ -813,23 +813,19 @@ impl VendorService {
         repo::fetch_location(&mut tx, vendor_id, location_id)
             .await?
             .ok_or(VendorError::ResourceNotFound("location"))?;
-        // The delete runs in a savepoint: a reference from elsewhere fails only it.
-        let mut savepoint = tx.begin().await?;
-        let removal = match repo::delete_location(&mut savepoint, location_id).await {
-            Ok(()) => {
-                savepoint.commit().await?;
-                LocationRemoval::Deleted
-            }
-            Err(error) if kernel::db::foreign_key_violation(&error) => {
-                savepoint.rollback().await?;
-                repo::archive_location(&mut tx, location_id, self.clock.now()).await?;
-                let archived = repo::fetch_location(&mut tx, vendor_id, location_id)
-                    .await?
-                    .map(location)
-                    .ok_or(VendorError::ResourceNotFound("location"))?;
-                LocationRemoval::Archived(Box::new(archived))
-            }
-            Err(error) => return Err(error.into()),
+        let removal = if kernel::db::delete_unless_referenced(&mut tx, |conn| {
+            Box::pin(repo::delete_location(conn, location_id))
+        })
+        .await?
+        {
+            LocationRemoval::Deleted
+        } else {
+            repo::archive_location(&mut tx, location_id, self.clock.now()).await?;
+            let archived = repo::fetch_location(&mut tx, vendor_id, location_id)
+                .await?
+                .map(location)
+                .ok_or(VendorError::ResourceNotFound("location"))?;
+            LocationRemoval::Archived(Box::new(archived))
         };
         tx.commit().await?;
         Ok(removal)

@@ -1,0 +1,166 @@
+//! HTTP handlers of the catalog API: the category tree (public) and its management
+//! (operators).
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use kernel::auth::Operator;
+use kernel::id::CategoryId;
+use kernel::json::Json;
+use kernel::openapi::{
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, Unauthorized,
+    UnsupportedMediaType, ValidationFailed,
+};
+use kernel::pagination::Page;
+use kernel::Problem;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::model::{Category, CategoryNode, CategoryUpdate, NewCategory};
+use crate::service::{CatalogService, CategoryRemoval};
+
+/// Registers the catalog routes (relative to `/v1`).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(category_tree)
+        .service(operator_category_tree)
+        .service(create_category)
+        .service(update_category)
+        .service(delete_category);
+}
+
+/// The category tree
+///
+/// Every active category, nested under its parent, by name.
+#[utoipa::path(
+    operation_id = "list_categories",
+    tag = "categories",
+    security(()),
+    responses(
+        (status = 200, description = "The top-level categories with their sub-categories (never more than one page).", body = Page<CategoryNode>),
+        (status = 500, response = InternalError),
+    )
+)]
+#[get("/categories")]
+async fn category_tree(
+    service: web::Data<CatalogService>,
+) -> Result<web::Json<Page<CategoryNode>>, Problem> {
+    Ok(web::Json(Page::all(service.category_tree(false).await?)))
+}
+
+/// The category tree with archived categories
+///
+/// Operators only: like `GET /v1/categories`, with archived categories (marked by
+/// `archived_at`) and what is below them.
+#[utoipa::path(
+    operation_id = "list_categories_for_operators",
+    tag = "operator",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The whole tree (never more than one page).", body = Page<CategoryNode>),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 500, response = InternalError),
+    )
+)]
+#[get("/operator/categories")]
+async fn operator_category_tree(
+    _: Operator,
+    service: web::Data<CatalogService>,
+) -> Result<web::Json<Page<CategoryNode>>, Problem> {
+    Ok(web::Json(Page::all(service.category_tree(true).await?)))
+}
+
+/// Create a category
+///
+/// Operators only. Without `parent_id` a top-level category; the parent must be active
+/// (`422 unknown_parent`). A taken slug is `409 slug_taken`; without a slug one is proposed
+/// from the name.
+#[utoipa::path(
+    operation_id = "create_category",
+    tag = "operator",
+    security(("bearer" = [])),
+    request_body = NewCategory,
+    responses(
+        (status = 201, description = "The category.", body = Category),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+    )
+)]
+#[post("/operator/categories")]
+async fn create_category(
+    _: Operator,
+    service: web::Data<CatalogService>,
+    Json(request): Json<NewCategory>,
+) -> Result<HttpResponse, Problem> {
+    let category = service.create_category(request).await?;
+    Ok(HttpResponse::Created().json(category))
+}
+
+/// Rename or move a category
+///
+/// Operators only. Moving below itself or one of its own sub-categories is
+/// `409 category_cycle`; archived categories cannot change (`409 category_archived`).
+#[utoipa::path(
+    operation_id = "update_category",
+    tag = "operator",
+    security(("bearer" = [])),
+    params(("category_id" = uuid::Uuid, Path, description = "The category's id.")),
+    request_body = CategoryUpdate,
+    responses(
+        (status = 200, description = "The category.", body = Category),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+    )
+)]
+#[patch("/operator/categories/{category_id}")]
+async fn update_category(
+    _: Operator,
+    service: web::Data<CatalogService>,
+    id: web::Path<CategoryId>,
+    Json(update): Json<CategoryUpdate>,
+) -> Result<web::Json<Category>, Problem> {
+    Ok(web::Json(service.update_category(*id, update).await?))
+}
+
+/// Delete or archive a category
+///
+/// Operators only. An unused category is deleted (`204`); one that products (or archived
+/// sub-categories) refer to is archived instead (`200` with the category): it disappears
+/// from `GET /v1/categories`. Active sub-categories must move first
+/// (`409 category_has_children`).
+#[utoipa::path(
+    operation_id = "delete_category",
+    tag = "operator",
+    security(("bearer" = [])),
+    params(("category_id" = uuid::Uuid, Path, description = "The category's id.")),
+    responses(
+        (status = 200, description = "Referenced elsewhere, so archived.", body = Category),
+        (status = 204, description = "Deleted."),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 500, response = InternalError),
+    )
+)]
+#[delete("/operator/categories/{category_id}")]
+async fn delete_category(
+    _: Operator,
+    service: web::Data<CatalogService>,
+    id: web::Path<CategoryId>,
+) -> Result<HttpResponse, Problem> {
+    Ok(match service.remove_category(*id).await? {
+        CategoryRemoval::Deleted => HttpResponse::NoContent().finish(),
+        CategoryRemoval::Archived(category) => HttpResponse::Ok().json(category),
+    })
+}
