@@ -108,6 +108,16 @@ fn missing_field_name(message: &str) -> Option<&str> {
     message.strip_prefix("missing field `")?.strip_suffix('`')
 }
 
+/// For `#[serde(default, deserialize_with = "kernel::json::nullable")]` on an `Option<Option<T>>` field of
+/// a PATCH body: absent is `None` (unchanged), `null` is `Some(None)` (cleared).
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,14 +181,4 @@ mod tests {
         let problem = parse::<Body>(br#""text""#).unwrap_err();
         assert_eq!(problem.errors[0].field, "body");
     }
-}
-
-/// For `#[serde(default, deserialize_with = "kernel::json::nullable")]` on an `Option<Option<T>>` field of
-/// a PATCH body: absent is `None` (unchanged), `null` is `Some(None)` (cleared).
-pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
