@@ -37,10 +37,8 @@ type Expected = [u16; 9];
 
 /// Only the owner; the key lacks a scope for it.
 const OWNER_ONLY: Expected = [401, 404, 403, 404, 404, 404, 403, 403, 0];
-/// Managers and owners; keys with `locations:read`.
+/// Managers and owners; keys with the scope.
 const MANAGERS_AND_KEYS: Expected = [401, 404, 0, 404, 404, 404, 403, 0, 0];
-/// Managers and owners; no key.
-const MANAGERS: Expected = [401, 404, 403, 404, 404, 404, 403, 0, 0];
 /// Every member; no key.
 const MEMBERS: Expected = [401, 404, 403, 404, 404, 404, 0, 0, 0];
 
@@ -69,6 +67,7 @@ async fn world(app: &TestApp) -> World {
         "catalog:write",
         "stock:write",
         "locations:read",
+        "locations:write",
         "orders:read",
         "orders:write",
         "questions:read",
@@ -221,7 +220,7 @@ async fn every_vendor_route_checks_membership_role_and_scope() {
             "/v1/vendors/{v}/locations",
             Some(location("Lager", 47.9, 7.8)),
             201,
-            MANAGERS,
+            MANAGERS_AND_KEYS,
         ),
         route(
             Method::GET,
@@ -235,14 +234,14 @@ async fn every_vendor_route_checks_membership_role_and_scope() {
             "/v1/vendors/{v}/locations/{l}",
             Some(json!({"name": "Laden Mitte"})),
             200,
-            MANAGERS,
+            MANAGERS_AND_KEYS,
         ),
         route(
             Method::DELETE,
             "/v1/vendors/{v}/locations/{fresh-l}",
             None,
             204,
-            MANAGERS,
+            MANAGERS_AND_KEYS,
         ),
         route(
             Method::POST,
@@ -615,14 +614,38 @@ async fn api_keys_act_for_their_vendor_with_exactly_their_scopes() {
     )
     .await;
 
-    // A suspended vendor's key still reads; closing the vendor ends every key.
-    let reader = app.api_key(&vendor, &["locations:read"]).await;
+    // A suspended vendor's key still reads but no longer writes; closing the vendor ends
+    // every key.
+    let reader = app
+        .api_key(&vendor, &["locations:read", "locations:write"])
+        .await;
+    assert_eq!(
+        app.post(
+            &locations_path,
+            &location("Lager", 47.99, 7.85),
+            Some(&reader)
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
     app.operator_action(&vendor.operator, &vendor.id, "suspend", Some("Prüfung"))
         .await;
     assert_eq!(
         app.get(&locations_path, Some(&reader)).await.status(),
         StatusCode::OK
     );
+    problem_of(
+        app.post(
+            &locations_path,
+            &location("Lager 2", 47.99, 7.85),
+            Some(&reader),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "vendor_suspended",
+    )
+    .await;
     app.operator_action(&vendor.operator, &vendor.id, "reinstate", None)
         .await;
     app.post(

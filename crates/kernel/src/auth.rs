@@ -88,6 +88,8 @@ pub enum ApiScope {
     StockWrite,
     #[serde(rename = "locations:read")]
     LocationsRead,
+    #[serde(rename = "locations:write")]
+    LocationsWrite,
     #[serde(rename = "orders:read")]
     OrdersRead,
     #[serde(rename = "orders:write")]
@@ -99,11 +101,12 @@ pub enum ApiScope {
 }
 
 impl ApiScope {
-    pub const ALL: [ApiScope; 8] = [
+    pub const ALL: [ApiScope; 9] = [
         ApiScope::CatalogRead,
         ApiScope::CatalogWrite,
         ApiScope::StockWrite,
         ApiScope::LocationsRead,
+        ApiScope::LocationsWrite,
         ApiScope::OrdersRead,
         ApiScope::OrdersWrite,
         ApiScope::QuestionsRead,
@@ -116,6 +119,7 @@ impl ApiScope {
             ApiScope::CatalogWrite => "catalog:write",
             ApiScope::StockWrite => "stock:write",
             ApiScope::LocationsRead => "locations:read",
+            ApiScope::LocationsWrite => "locations:write",
             ApiScope::OrdersRead => "orders:read",
             ApiScope::OrdersWrite => "orders:write",
             ApiScope::QuestionsRead => "questions:read",

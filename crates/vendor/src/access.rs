@@ -51,8 +51,9 @@ impl Permission {
         use Permission::*;
         match self {
             ViewVendor | ManageVendor | ViewMembers | ManageMembers | ViewApiKeys
-            | ManageApiKeys | WriteLocations => None,
+            | ManageApiKeys => None,
             ReadLocations => Some(ApiScope::LocationsRead),
+            WriteLocations => Some(ApiScope::LocationsWrite),
             ReadCatalog => Some(ApiScope::CatalogRead),
             WriteCatalog => Some(ApiScope::CatalogWrite),
             WriteStock => Some(ApiScope::StockWrite),

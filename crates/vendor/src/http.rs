@@ -618,13 +618,13 @@ async fn list_locations(
 
 /// Add a location
 ///
-/// Managers and owners. Without `coordinates` the postal code's centroid is used
+/// Managers and owners, or an API key with `locations:write`. Without `coordinates` the postal code's centroid is used
 /// (`422 unknown_postal_code` when it is not known). Opening hours are local times in
 /// `time_zone` (default `Europe/Berlin`).
 #[utoipa::path(
     operation_id = "create_location",
     tag = "locations",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = [])),
     params(("vendor_id" = uuid::Uuid, Path, description = "The vendor's id.")),
     request_body = NewLocation,
     responses(
@@ -693,13 +693,13 @@ async fn get_location(
 
 /// Edit a location
 ///
-/// Managers and owners. Absent fields stay as they are; `local_delivery: null` ends local
+/// Managers and owners, or an API key with `locations:write`. Absent fields stay as they are; `local_delivery: null` ends local
 /// delivery. A new address without coordinates moves the location to the postal code's
 /// centroid. Archived locations cannot change (`409 location_archived`).
 #[utoipa::path(
     operation_id = "update_location",
     tag = "locations",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = [])),
     params(
         ("vendor_id" = uuid::Uuid, Path, description = "The vendor's id."),
         ("location_id" = uuid::Uuid, Path, description = "The location's id."),
@@ -735,13 +735,13 @@ async fn update_location(
 
 /// Delete a location
 ///
-/// Managers and owners. A location that stock or orders refer to is archived instead: the
+/// Managers and owners, or an API key with `locations:write`. A location that stock or orders refer to is archived instead: the
 /// response is then `200` with the archived location (no longer shown to customers);
 /// otherwise `204`.
 #[utoipa::path(
     operation_id = "delete_location",
     tag = "locations",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = [])),
     params(
         ("vendor_id" = uuid::Uuid, Path, description = "The vendor's id."),
         ("location_id" = uuid::Uuid, Path, description = "The location's id."),
