@@ -1,5 +1,5 @@
 //! The category tree: operators build it, customers browse it; no cycles, unique slugs, and
-//! categories in use are archived instead of deleted.
+//! categories in use are archived instead of deleted. The VAT rates by day.
 
 use crate::helpers::{fields, json_of, problem_of, Session, TestApp};
 use reqwest::StatusCode;
@@ -321,4 +321,54 @@ async fn categories_in_use_are_archived_not_deleted() {
     .await;
     assert!(food_archived["archived_at"].is_string());
     assert!(outline(&app, "/v1/categories", None).await.is_empty());
+}
+
+#[tokio::test]
+async fn vat_rates_are_those_valid_on_the_day() {
+    let app = TestApp::spawn().await;
+    let rates = |query: &'static str| {
+        let app = &app;
+        async move {
+            let page = json_of(
+                app.get(&format!("/v1/vat-rates{query}"), None).await,
+                StatusCode::OK,
+            )
+            .await;
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|rate| {
+                    format!(
+                        "{} {}",
+                        rate["code"].as_str().unwrap(),
+                        rate["percent"].as_str().unwrap()
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        rates("").await,
+        ["standard 19.00", "reduced 7.00", "zero 0.00"]
+    );
+    // The temporary cut of the second half of 2020.
+    assert_eq!(
+        rates("?date=2020-08-01").await,
+        ["standard 16.00", "reduced 5.00"]
+    );
+    assert_eq!(
+        rates("?date=2020-12-31").await,
+        ["standard 16.00", "reduced 5.00"]
+    );
+    assert_eq!(
+        rates("?date=2021-01-01").await,
+        ["standard 19.00", "reduced 7.00"]
+    );
+    problem_of(
+        app.get("/v1/vat-rates?date=22.11.2026", None).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    )
+    .await;
 }

@@ -32,7 +32,7 @@ correlate) and, for invalid input, `errors[]` naming each field. Lists are curso
         (name = "vendor members", description = "Who works for a vendor, in which role."),
         (name = "api keys", description = "Keys for integrators (tills, ERP): they act for one vendor with exactly their scopes."),
         (name = "locations", description = "A vendor's stores: address, opening hours, pickup and local delivery."),
-        (name = "categories", description = "The category tree customers browse."),
+        (name = "catalog", description = "The category tree customers browse, and the VAT rates products are sold at."),
         (name = "operator", description = "Marketplace operators: vendor review and approval, the category tree."),
         (name = "operations", description = "Health, readiness and metrics for operators of the service."),
     ),

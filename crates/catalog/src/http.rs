@@ -11,18 +11,52 @@ use kernel::openapi::{
 };
 use kernel::pagination::Page;
 use kernel::Problem;
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::model::{Category, CategoryNode, CategoryUpdate, NewCategory};
+use crate::model::{Category, CategoryNode, CategoryUpdate, NewCategory, VatRate};
 use crate::service::{CatalogService, CategoryRemoval};
 
 /// Registers the catalog routes (relative to `/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(category_tree)
+    cfg.service(vat_rates)
+        .service(category_tree)
         .service(operator_category_tree)
         .service(create_category)
         .service(update_category)
         .service(delete_category);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VatRateParams {
+    /// The day of sale, `YYYY-MM-DD`; default today (Germany).
+    #[param(value_type = Option<String>, format = Date, example = "2026-11-22")]
+    date: Option<chrono::NaiveDate>,
+}
+
+/// VAT rates
+///
+/// The rates products are sold at, by code (`standard`, `reduced`, `zero`), as valid on a
+/// day. Vendors choose a product's rate by code and never type a percentage.
+#[utoipa::path(
+    operation_id = "list_vat_rates",
+    tag = "catalog",
+    security(()),
+    params(VatRateParams),
+    responses(
+        (status = 200, description = "The rates of that day (never more than one page).", body = Page<VatRate>),
+        (status = 400, response = BadRequest),
+        (status = 500, response = InternalError),
+    )
+)]
+#[get("/vat-rates")]
+async fn vat_rates(
+    service: web::Data<CatalogService>,
+    params: web::Query<VatRateParams>,
+) -> Result<web::Json<Page<VatRate>>, Problem> {
+    Ok(web::Json(Page::all(service.vat_rates(params.date).await?)))
 }
 
 /// The category tree
@@ -30,7 +64,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// Every active category, nested under its parent, by name.
 #[utoipa::path(
     operation_id = "list_categories",
-    tag = "categories",
+    tag = "catalog",
     security(()),
     responses(
         (status = 200, description = "The top-level categories with their sub-categories (never more than one page).", body = Page<CategoryNode>),

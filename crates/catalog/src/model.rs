@@ -1,11 +1,40 @@
 //! Catalog types and the request/response bodies of the catalog API.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use kernel::id::CategoryId;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub const CATEGORY_NAME_MAX_CHARS: usize = 100;
+
+/// The VAT rates a vendor chooses from; the percentage is the one valid on the day of sale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VatRateCode {
+    /// Regelsteuersatz, 19 %.
+    Standard,
+    /// Ermäßigter Steuersatz, 7 % (food, books, ...).
+    Reduced,
+    /// Nullsteuersatz, 0 %.
+    Zero,
+}
+
+/// A VAT rate and when it applies.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VatRate {
+    pub code: VatRateCode,
+    /// Percent, e.g. `"19.00"`.
+    #[schema(value_type = String, example = "19.00")]
+    pub percent: Decimal,
+    #[schema(value_type = String, format = Date, example = "2021-01-01")]
+    pub valid_from: NaiveDate,
+    /// Last day it applies (inclusive); `null` while it applies.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub valid_until: Option<NaiveDate>,
+    #[schema(example = "Regelsteuersatz (§ 12 Abs. 1 UStG)")]
+    pub description: String,
+}
 
 /// A new category; without `parent_id` it is a top-level category.
 #[derive(Debug, Clone, Deserialize, ToSchema)]

@@ -1,10 +1,10 @@
 //! All SQL of the catalog.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use kernel::id::CategoryId;
 use sqlx::PgConnection;
 
-use crate::model::Category;
+use crate::model::{Category, VatRate, VatRateCode};
 
 /// Serialises changes to the category tree (they are rare), so that two concurrent moves
 /// can never build a cycle between them.
@@ -139,4 +139,41 @@ pub async fn archive_category(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The VAT rates valid on `date`, highest first.
+pub async fn vat_rates_on(
+    conn: &mut PgConnection,
+    date: NaiveDate,
+) -> Result<Vec<VatRate>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT code, percent, valid_from, valid_until, description FROM vat_rates
+         WHERE valid_from <= $1 AND (valid_until IS NULL OR valid_until >= $1)
+         ORDER BY percent DESC, code",
+        date,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            // The column's CHECK constraint admits only these codes.
+            let code = match row.code.as_str() {
+                "standard" => VatRateCode::Standard,
+                "reduced" => VatRateCode::Reduced,
+                "zero" => VatRateCode::Zero,
+                _ => return None,
+            };
+            // Always two places ("0.00"): PostgreSQL sends zero without a scale.
+            let mut percent = row.percent;
+            percent.rescale(2);
+            Some(VatRate {
+                code,
+                percent,
+                valid_from: row.valid_from,
+                valid_until: row.valid_until,
+                description: row.description,
+            })
+        })
+        .collect())
 }

@@ -1,5 +1,6 @@
 //! The catalog rules: the category tree (no cycles, unique slugs, archive what is in use).
 
+use chrono::NaiveDate;
 use kernel::id::CategoryId;
 use kernel::validation::{text, FieldErrors};
 use kernel::{slug, SharedClock};
@@ -7,7 +8,7 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::error::CatalogError;
 use crate::model::{
-    tree, Category, CategoryNode, CategoryUpdate, NewCategory, CATEGORY_NAME_MAX_CHARS,
+    tree, Category, CategoryNode, CategoryUpdate, NewCategory, VatRate, CATEGORY_NAME_MAX_CHARS,
 };
 use crate::repo;
 
@@ -28,6 +29,18 @@ pub struct CatalogService {
 impl CatalogService {
     pub fn new(pool: PgPool, clock: SharedClock) -> Self {
         Self { pool, clock }
+    }
+
+    /// The VAT rates valid on `date`, by default today in Germany.
+    pub async fn vat_rates(&self, date: Option<NaiveDate>) -> Result<Vec<VatRate>, CatalogError> {
+        let date = date.unwrap_or_else(|| {
+            self.clock
+                .now()
+                .with_timezone(&chrono_tz::Europe::Berlin)
+                .date_naive()
+        });
+        let mut conn = self.pool.acquire().await?;
+        Ok(repo::vat_rates_on(&mut conn, date).await?)
     }
 
     /// The nested tree; archived categories (and what is below them) only for operators.
