@@ -1,7 +1,7 @@
 //! What can go wrong in the account domain, and the problem each becomes.
 
 use actix_web::http::StatusCode;
-use kernel::{FieldError, Problem};
+use kernel::Problem;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -46,19 +46,13 @@ impl From<AccountError> for Problem {
                  revoked. Log in again.",
             ),
             // 403, not 401: the token is fine, and a client must not take this for a logout.
-            AccountError::WrongCurrentPassword => {
-                let mut problem = Problem::new(
-                    StatusCode::FORBIDDEN,
-                    "wrong_current_password",
-                    "Wrong current password",
-                    "The current password is not correct; the password was not changed.",
-                );
-                problem.errors = vec![FieldError::new(
-                    "current_password",
-                    "is not the current password",
-                )];
-                problem
-            }
+            AccountError::WrongCurrentPassword => Problem::new(
+                StatusCode::FORBIDDEN,
+                "wrong_current_password",
+                "Wrong current password",
+                "The current password is not correct; the password was not changed.",
+            )
+            .with_field("current_password", "is not the current password"),
             AccountError::AccountGone => Problem::unauthorized(
                 "invalid_token",
                 "The account of this token no longer exists.",

@@ -219,6 +219,12 @@ impl Problem {
         )
     }
 
+    /// Names the one field the problem is about, in `errors[]`.
+    pub fn with_field(mut self, field: &str, message: &str) -> Self {
+        self.errors = vec![FieldError::new(field, message)];
+        self
+    }
+
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
         self.request_id = Some(request_id.into());
         self

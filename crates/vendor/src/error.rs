@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use kernel::auth::{ApiScope, VendorRole};
-use kernel::{FieldError, Problem};
+use kernel::Problem;
 
 use crate::model::{Transition, VendorStatus};
 
@@ -43,11 +43,6 @@ pub enum VendorError {
     Problem(#[from] Problem),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
-}
-
-fn with_field(mut problem: Problem, field: &str, message: &str) -> Problem {
-    problem.errors = vec![FieldError::new(field, message)];
-    problem
 }
 
 impl From<VendorError> for Problem {
@@ -97,34 +92,25 @@ impl From<VendorError> for Problem {
                     status.as_str()
                 ),
             ),
-            VendorError::SlugTaken => with_field(
-                Problem::conflict(
-                    "slug_taken",
-                    "Another vendor has this slug; choose another.",
-                ),
-                "slug",
-                "is taken",
-            ),
-            VendorError::UnknownPostalCode { field } => with_field(
-                Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "unknown_postal_code",
-                    "Unknown postal code",
-                    "The postal code is not known; give coordinates instead.",
-                ),
-                &field,
-                "is not a known postal code",
-            ),
-            VendorError::UnknownAccount => with_field(
-                Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "unknown_account",
-                    "Unknown account",
-                    "No account has this e-mail address; the person must register first.",
-                ),
-                "email",
-                "is not a registered account",
-            ),
+            VendorError::SlugTaken => Problem::conflict(
+                "slug_taken",
+                "Another vendor has this slug; choose another.",
+            )
+            .with_field("slug", "is taken"),
+            VendorError::UnknownPostalCode { field } => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_postal_code",
+                "Unknown postal code",
+                "The postal code is not known; give coordinates instead.",
+            )
+            .with_field(&field, "is not a known postal code"),
+            VendorError::UnknownAccount => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_account",
+                "Unknown account",
+                "No account has this e-mail address; the person must register first.",
+            )
+            .with_field("email", "is not a registered account"),
             VendorError::AlreadyMember => Problem::conflict(
                 "already_member",
                 "This account is already a member; change its role instead.",
