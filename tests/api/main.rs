@@ -13,5 +13,6 @@ mod locations;
 mod me;
 mod openapi;
 mod ops;
+mod products;
 mod vendor_access;
 mod vendors;

@@ -17,6 +17,18 @@ pub enum CatalogError {
     CategoryArchived,
     #[error("the category has sub-categories")]
     CategoryHasChildren,
+    #[error("no such product")]
+    ProductNotFound,
+    #[error("SKU taken")]
+    SkuTaken { field: String },
+    #[error("unknown category")]
+    UnknownCategory,
+    #[error("incomplete for publishing")]
+    PublishIncomplete(Vec<kernel::FieldError>),
+    #[error("archived product")]
+    ProductArchived,
+    #[error(transparent)]
+    Vendor(#[from] vendor::VendorError),
     #[error(transparent)]
     Problem(#[from] Problem),
     #[error(transparent)]
@@ -52,6 +64,33 @@ impl From<CatalogError> for Problem {
                 "category_has_children",
                 "Move or remove the sub-categories first.",
             ),
+            CatalogError::ProductNotFound => Problem::not_found("No such product."),
+            CatalogError::SkuTaken { field } => Problem::conflict(
+                "sku_taken",
+                "This vendor already has a variant with this SKU.",
+            )
+            .with_field(&field, "is taken"),
+            CatalogError::UnknownCategory => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_category",
+                "Unknown category",
+                "The category does not exist or is archived.",
+            )
+            .with_field("category_id", "is not an active category"),
+            CatalogError::PublishIncomplete(errors) => {
+                let mut problem = Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "publish_incomplete",
+                    "Not ready to publish",
+                    "The product lacks data required to publish it; `errors` names each field.",
+                );
+                problem.errors = errors;
+                problem
+            }
+            CatalogError::ProductArchived => {
+                Problem::conflict("product_archived", "The product is archived.")
+            }
+            CatalogError::Vendor(error) => error.into(),
             CatalogError::Problem(problem) => problem,
             CatalogError::Database(error) => error.into(),
         }

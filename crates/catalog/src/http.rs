@@ -2,20 +2,23 @@
 //! (operators).
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use kernel::auth::Operator;
-use kernel::id::CategoryId;
+use kernel::auth::{Authenticated, Operator};
+use kernel::id::{CategoryId, ProductId, VendorId};
 use kernel::json::Json;
 use kernel::openapi::{
     BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, Unauthorized,
     UnsupportedMediaType, ValidationFailed,
 };
-use kernel::pagination::Page;
+use kernel::pagination::{Page, PageParams};
 use kernel::Problem;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::model::{Category, CategoryNode, CategoryUpdate, NewCategory, VatRate};
+use crate::model::{
+    Category, CategoryNode, CategoryUpdate, NewCategory, NewProduct, Product, PublicProduct,
+    VatRate,
+};
 use crate::service::{CatalogService, CategoryRemoval};
 
 /// Registers the catalog routes (relative to `/v1`).
@@ -25,7 +28,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(operator_category_tree)
         .service(create_category)
         .service(update_category)
-        .service(delete_category);
+        .service(delete_category)
+        .service(create_product)
+        .service(list_products)
+        .service(get_product)
+        .service(publish_product)
+        .service(public_product);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -197,4 +205,168 @@ async fn delete_category(
         CategoryRemoval::Deleted => HttpResponse::NoContent().finish(),
         CategoryRemoval::Archived(category) => HttpResponse::Ok().json(category),
     })
+}
+
+/// Create a product
+///
+/// Managers and owners, or an API key with `catalog:write`. The product starts as a `draft`
+/// and may be incomplete; prices are gross (incl. VAT) with a VAT rate chosen by code. A SKU
+/// the vendor already uses is `409 sku_taken`.
+#[utoipa::path(
+    operation_id = "create_product",
+    tag = "products",
+    security(("bearer" = []), ("api_key" = [])),
+    params(("vendor_id" = uuid::Uuid, Path, description = "The vendor's id.")),
+    request_body = NewProduct,
+    responses(
+        (status = 201, description = "The draft product.", body = Product),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+    )
+)]
+#[post("/vendors/{vendor_id}/products")]
+async fn create_product(
+    principal: Authenticated,
+    service: web::Data<CatalogService>,
+    vendor_id: web::Path<VendorId>,
+    Json(request): Json<NewProduct>,
+) -> Result<HttpResponse, Problem> {
+    let product = service
+        .create_product(&principal.0, *vendor_id, request)
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            "Location",
+            format!("/v1/vendors/{}/products/{}", vendor_id, product.id),
+        ))
+        .json(product))
+}
+
+/// The vendor's products
+///
+/// Managers and owners, or an API key with `catalog:read`. Newest first.
+#[utoipa::path(
+    operation_id = "list_products",
+    tag = "products",
+    security(("bearer" = []), ("api_key" = [])),
+    params(("vendor_id" = uuid::Uuid, Path, description = "The vendor's id."), PageParams),
+    responses(
+        (status = 200, description = "A page of products.", body = Page<Product>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+    )
+)]
+#[get("/vendors/{vendor_id}/products")]
+async fn list_products(
+    principal: Authenticated,
+    service: web::Data<CatalogService>,
+    vendor_id: web::Path<VendorId>,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<Page<Product>>, Problem> {
+    Ok(web::Json(
+        service.products(&principal.0, *vendor_id, &page).await?,
+    ))
+}
+
+/// A product of the vendor
+///
+/// Managers and owners, or an API key with `catalog:read`.
+#[utoipa::path(
+    operation_id = "get_product",
+    tag = "products",
+    security(("bearer" = []), ("api_key" = [])),
+    params(
+        ("vendor_id" = uuid::Uuid, Path, description = "The vendor's id."),
+        ("product_id" = uuid::Uuid, Path, description = "The product's id."),
+    ),
+    responses(
+        (status = 200, description = "The product.", body = Product),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+    )
+)]
+#[get("/vendors/{vendor_id}/products/{product_id}")]
+async fn get_product(
+    principal: Authenticated,
+    service: web::Data<CatalogService>,
+    path: web::Path<(VendorId, ProductId)>,
+) -> Result<web::Json<Product>, Problem> {
+    let (vendor_id, product_id) = path.into_inner();
+    Ok(web::Json(
+        service.product(&principal.0, vendor_id, product_id).await?,
+    ))
+}
+
+/// Publish a product
+///
+/// Managers and owners, or an API key with `catalog:write`. Only an approved vendor can
+/// publish (`409 vendor_not_approved`); the product needs a description, a category, the
+/// manufacturer's safety data (GPSR; an EU responsible person when the manufacturer is
+/// outside the EU) and a priced variant, else `422 publish_incomplete` names every missing
+/// field.
+#[utoipa::path(
+    operation_id = "publish_product",
+    tag = "products",
+    security(("bearer" = []), ("api_key" = [])),
+    params(
+        ("vendor_id" = uuid::Uuid, Path, description = "The vendor's id."),
+        ("product_id" = uuid::Uuid, Path, description = "The product's id."),
+    ),
+    responses(
+        (status = 200, description = "The product, now `active`.", body = Product),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+    )
+)]
+#[post("/vendors/{vendor_id}/products/{product_id}/publish")]
+async fn publish_product(
+    principal: Authenticated,
+    service: web::Data<CatalogService>,
+    path: web::Path<(VendorId, ProductId)>,
+) -> Result<web::Json<Product>, Problem> {
+    let (vendor_id, product_id) = path.into_inner();
+    Ok(web::Json(
+        service.publish(&principal.0, vendor_id, product_id).await?,
+    ))
+}
+
+/// A product
+///
+/// A published product of an approved vendor: variants with prices as German law wants
+/// them shown (gross with VAT rate, or the small-business note; unit price per 1 kg / l /
+/// m / m² / m³; deposit on top), the seller's legal notice and the product-safety data.
+#[utoipa::path(
+    operation_id = "get_public_product",
+    tag = "products",
+    security(()),
+    params(("product_id" = uuid::Uuid, Path, description = "The product's id.")),
+    responses(
+        (status = 200, description = "The product.", body = PublicProduct),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+    )
+)]
+#[get("/products/{product_id}")]
+async fn public_product(
+    service: web::Data<CatalogService>,
+    product_id: web::Path<ProductId>,
+) -> Result<web::Json<PublicProduct>, Problem> {
+    Ok(web::Json(service.public_product(*product_id).await?))
 }

@@ -3,6 +3,7 @@
 pub mod error;
 pub mod http;
 pub mod model;
+pub mod pricing;
 pub mod repo;
 pub mod service;
 

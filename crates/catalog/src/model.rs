@@ -1,7 +1,7 @@
 //! Catalog types and the request/response bodies of the catalog API.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use kernel::id::CategoryId;
+use kernel::id::{CategoryId, ProductId, VariantId};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -18,6 +18,26 @@ pub enum VatRateCode {
     Reduced,
     /// Nullsteuersatz, 0 %.
     Zero,
+}
+
+impl VatRateCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VatRateCode::Standard => "standard",
+            VatRateCode::Reduced => "reduced",
+            VatRateCode::Zero => "zero",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<VatRateCode> {
+        [
+            VatRateCode::Standard,
+            VatRateCode::Reduced,
+            VatRateCode::Zero,
+        ]
+        .into_iter()
+        .find(|code| code.as_str() == text)
+    }
 }
 
 /// A VAT rate and when it applies.
@@ -154,4 +174,216 @@ mod tests {
         assert_eq!(operators[0].children[1].children[0].name, "Darunter");
         assert!(operators[0].children[1].archived_at.is_some());
     }
+}
+
+/// Why a product cannot be returned after purchase (§ 312g BGB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WithdrawalExempt {
+    /// Goods that spoil quickly.
+    Perishable,
+    /// Made to the customer's specification.
+    Personalised,
+    /// Sealed goods not suitable for return for health or hygiene reasons once unsealed.
+    SealedHygiene,
+    /// Sealed audio, video or software once unsealed.
+    SealedMedia,
+    /// Newspapers and magazines.
+    Periodicals,
+}
+
+impl WithdrawalExempt {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WithdrawalExempt::Perishable => "perishable",
+            WithdrawalExempt::Personalised => "personalised",
+            WithdrawalExempt::SealedHygiene => "sealed_hygiene",
+            WithdrawalExempt::SealedMedia => "sealed_media",
+            WithdrawalExempt::Periodicals => "periodicals",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<WithdrawalExempt> {
+        [
+            WithdrawalExempt::Perishable,
+            WithdrawalExempt::Personalised,
+            WithdrawalExempt::SealedHygiene,
+            WithdrawalExempt::SealedMedia,
+            WithdrawalExempt::Periodicals,
+        ]
+        .into_iter()
+        .find(|reason| reason.as_str() == text)
+    }
+}
+
+/// A company named in the product-safety data: postal and electronic address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[schema(
+        example = "Röstmanufaktur Schwarzwald GmbH",
+        min_length = 1,
+        max_length = 200
+    )]
+    pub name: String,
+    pub address: vendor::model::Address,
+    #[schema(example = "service@roestmanufaktur.de")]
+    pub email: String,
+}
+
+/// Product-safety data required for EU listings (GPSR Art. 19).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Safety {
+    /// Required to publish.
+    pub manufacturer: Option<Contact>,
+    /// Required to publish when the manufacturer is outside the EU/EEA.
+    pub eu_responsible_person: Option<Contact>,
+    /// Warnings and safety information, as on the label.
+    #[schema(max_length = 5000)]
+    pub warnings: Option<String>,
+}
+
+/// A variant: what is bought (size, colour...), with its SKU and price.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewVariant {
+    /// Unique per vendor: the shop's own article number.
+    #[schema(example = "KAF-ESP-500", pattern = "^[A-Za-z0-9._/-]{1,64}$")]
+    pub sku: String,
+    /// E.g. `{"Größe": "500 g"}`.
+    #[serde(default)]
+    pub options: std::collections::BTreeMap<String, String>,
+    /// EAN/GTIN with a valid check digit.
+    #[schema(example = "4006381333931")]
+    pub gtin: Option<String>,
+    /// Gross price in euros (incl. VAT); required to publish.
+    pub price: Option<kernel::money::Money>,
+    pub vat_rate: VatRateCode,
+    /// For goods sold by measure, with `unit`: e.g. `"0.5"` kg.
+    #[schema(value_type = Option<String>, example = "0.5")]
+    pub net_quantity: Option<Decimal>,
+    pub unit: Option<crate::pricing::Unit>,
+    /// Deposit (Pfand) on top of the price.
+    pub deposit: Option<kernel::money::Money>,
+    #[schema(example = 540, minimum = 1)]
+    pub weight_grams: Option<u32>,
+}
+
+/// A new product, created as a `draft`. Drafts may be incomplete; publishing checks.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProduct {
+    #[schema(example = "Espresso Bohne Altstadt", min_length = 1, max_length = 200)]
+    pub title: String,
+    #[serde(default)]
+    #[schema(max_length = 10000)]
+    pub description: String,
+    #[schema(example = "Kaffeerösterei Müller", max_length = 100)]
+    pub brand: Option<String>,
+    pub category_id: Option<CategoryId>,
+    /// `https://` image URLs, at most 20.
+    #[serde(default)]
+    pub images: Vec<String>,
+    /// E.g. `{"Röstgrad": "mittel"}`.
+    #[serde(default)]
+    pub attributes: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub safety: Safety,
+    pub withdrawal_exempt: Option<WithdrawalExempt>,
+    #[serde(default)]
+    pub variants: Vec<NewVariant>,
+}
+
+/// Where a product is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProductStatus {
+    Draft,
+    Active,
+    Archived,
+}
+
+impl ProductStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductStatus::Draft => "draft",
+            ProductStatus::Active => "active",
+            ProductStatus::Archived => "archived",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ProductStatus> {
+        [
+            ProductStatus::Draft,
+            ProductStatus::Active,
+            ProductStatus::Archived,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
+    }
+}
+
+/// A variant as the vendor sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Variant {
+    pub id: VariantId,
+    pub sku: String,
+    pub options: std::collections::BTreeMap<String, String>,
+    pub gtin: Option<String>,
+    pub price: Option<kernel::money::Money>,
+    pub vat_rate: VatRateCode,
+    #[schema(value_type = Option<String>)]
+    pub net_quantity: Option<Decimal>,
+    pub unit: Option<crate::pricing::Unit>,
+    pub deposit: Option<kernel::money::Money>,
+    pub weight_grams: Option<u32>,
+}
+
+/// A product as the vendor sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Product {
+    pub id: ProductId,
+    pub vendor_id: kernel::id::VendorId,
+    pub category_id: Option<CategoryId>,
+    pub title: String,
+    pub description: String,
+    pub brand: Option<String>,
+    pub images: Vec<String>,
+    pub attributes: std::collections::BTreeMap<String, String>,
+    pub safety: Safety,
+    pub withdrawal_exempt: Option<WithdrawalExempt>,
+    pub status: ProductStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub variants: Vec<Variant>,
+}
+
+/// A variant as customers see it: only priced variants are shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicVariant {
+    pub id: VariantId,
+    pub sku: String,
+    pub options: std::collections::BTreeMap<String, String>,
+    pub gtin: Option<String>,
+    pub price: crate::pricing::PublicPrice,
+    pub weight_grams: Option<u32>,
+}
+
+/// A published product as customers see it, with the seller's legal notice and the
+/// product-safety data.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicProduct {
+    pub id: ProductId,
+    pub title: String,
+    pub description: String,
+    pub brand: Option<String>,
+    pub category_id: Option<CategoryId>,
+    pub images: Vec<String>,
+    pub attributes: std::collections::BTreeMap<String, String>,
+    pub safety: Safety,
+    pub withdrawal_exempt: Option<WithdrawalExempt>,
+    pub seller: vendor::model::Seller,
+    pub variants: Vec<PublicVariant>,
 }

@@ -2,9 +2,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::id::CategoryId;
+use kernel::id::{ProductId, VariantId, VendorId};
+use rust_decimal::Decimal;
+use sqlx::types::Json;
 use sqlx::PgConnection;
+use std::collections::BTreeMap;
 
-use crate::model::{Category, VatRate, VatRateCode};
+use crate::model::{Category, Safety, VatRate, VatRateCode};
 
 /// Serialises changes to the category tree (they are rare), so that two concurrent moves
 /// can never build a cycle between them.
@@ -157,13 +161,8 @@ pub async fn vat_rates_on(
     Ok(rows
         .into_iter()
         .filter_map(|row| {
-            // The column's CHECK constraint admits only these codes.
-            let code = match row.code.as_str() {
-                "standard" => VatRateCode::Standard,
-                "reduced" => VatRateCode::Reduced,
-                "zero" => VatRateCode::Zero,
-                _ => return None,
-            };
+            // The column's CHECK constraint admits only known codes.
+            let code = VatRateCode::parse(&row.code)?;
             // Always two places ("0.00"): PostgreSQL sends zero without a scale.
             let mut percent = row.percent;
             percent.rescale(2);
@@ -176,4 +175,197 @@ pub async fn vat_rates_on(
             })
         })
         .collect())
+}
+
+/// A product as stored.
+pub struct ProductRow {
+    pub id: ProductId,
+    pub vendor_id: VendorId,
+    pub category_id: Option<CategoryId>,
+    pub title: String,
+    pub description: String,
+    pub brand: Option<String>,
+    pub images: Vec<String>,
+    pub attributes: Json<BTreeMap<String, String>>,
+    pub safety: Json<Safety>,
+    pub withdrawal_exempt: Option<String>,
+    pub status: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A variant as stored.
+pub struct VariantRow {
+    pub id: VariantId,
+    pub product_id: ProductId,
+    pub sku: String,
+    pub options: Json<BTreeMap<String, String>>,
+    pub gtin: Option<String>,
+    pub price: Option<Decimal>,
+    pub vat_rate: String,
+    pub net_quantity: Option<Decimal>,
+    pub unit: Option<String>,
+    pub deposit: Option<Decimal>,
+    pub weight_grams: Option<i32>,
+}
+
+pub async fn insert_product(conn: &mut PgConnection, row: &ProductRow) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO products (id, vendor_id, category_id, title, description, brand, images,
+             attributes, safety, withdrawal_exempt, status, published_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        row.id.0,
+        row.vendor_id.0,
+        row.category_id.map(|id| id.0),
+        row.title,
+        row.description,
+        row.brand,
+        &row.images,
+        &row.attributes as _,
+        &row.safety as _,
+        row.withdrawal_exempt,
+        row.status,
+        row.published_at,
+        row.created_at,
+        row.updated_at,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Inserts a variant unless the vendor already has its SKU; `false` when it has.
+pub async fn insert_variant(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    position: i32,
+    row: &VariantRow,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query!(
+        "INSERT INTO product_variants (id, product_id, vendor_id, sku, options, gtin, price,
+             vat_rate, net_quantity, unit, deposit, weight_grams, position, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+         ON CONFLICT (vendor_id, sku) DO NOTHING",
+        row.id.0,
+        row.product_id.0,
+        vendor_id.0,
+        row.sku,
+        &row.options as _,
+        row.gtin,
+        row.price,
+        row.vat_rate,
+        row.net_quantity,
+        row.unit,
+        row.deposit,
+        row.weight_grams,
+        position,
+        now,
+    )
+    .execute(conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// Appends to the price history.
+pub async fn record_price(
+    conn: &mut PgConnection,
+    variant_id: VariantId,
+    price: Decimal,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO price_history (id, variant_id, price, valid_from) VALUES ($1, $2, $3, $4)",
+        uuid::Uuid::now_v7(),
+        variant_id.0,
+        price,
+        now,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn fetch_product(
+    conn: &mut PgConnection,
+    id: ProductId,
+) -> Result<Option<ProductRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ProductRow,
+        r#"SELECT id AS "id: ProductId", vendor_id AS "vendor_id: VendorId",
+                  category_id AS "category_id: CategoryId", title, description, brand, images,
+                  attributes AS "attributes: Json<BTreeMap<String, String>>",
+                  safety AS "safety: Json<Safety>", withdrawal_exempt, status, published_at,
+                  created_at, updated_at
+           FROM products WHERE id = $1"#,
+        id.0,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// A vendor's products, newest first, after the `(created_at, id)` cursor.
+pub async fn list_products(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    after: Option<(DateTime<Utc>, ProductId)>,
+    limit: i64,
+) -> Result<Vec<ProductRow>, sqlx::Error> {
+    let (after_at, after_id) = after.map(|(at, id)| (at, id.0)).unzip();
+    sqlx::query_as!(
+        ProductRow,
+        r#"SELECT id AS "id: ProductId", vendor_id AS "vendor_id: VendorId",
+                  category_id AS "category_id: CategoryId", title, description, brand, images,
+                  attributes AS "attributes: Json<BTreeMap<String, String>>",
+                  safety AS "safety: Json<Safety>", withdrawal_exempt, status, published_at,
+                  created_at, updated_at
+           FROM products
+           WHERE vendor_id = $1
+             AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
+           ORDER BY created_at DESC, id DESC
+           LIMIT $4"#,
+        vendor_id.0,
+        after_at,
+        after_id,
+        limit,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The variants of these products, in their order.
+pub async fn variants_of(
+    conn: &mut PgConnection,
+    products: &[ProductId],
+) -> Result<Vec<VariantRow>, sqlx::Error> {
+    let ids: Vec<uuid::Uuid> = products.iter().map(|id| id.0).collect();
+    sqlx::query_as!(
+        VariantRow,
+        r#"SELECT id AS "id: VariantId", product_id AS "product_id: ProductId", sku,
+                  options AS "options: Json<BTreeMap<String, String>>", gtin, price, vat_rate,
+                  net_quantity, unit, deposit, weight_grams
+           FROM product_variants WHERE product_id = ANY($1)
+           ORDER BY product_id, position"#,
+        &ids,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn publish_product(
+    conn: &mut PgConnection,
+    id: ProductId,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE products SET status = 'active', published_at = COALESCE(published_at, $2),
+             updated_at = $2
+         WHERE id = $1",
+        id.0,
+        now,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -1,15 +1,26 @@
-//! The catalog rules: the category tree (no cycles, unique slugs, archive what is in use).
+//! The catalog rules: the category tree (no cycles, unique slugs, archive what is in use),
+//! VAT rates, products with their variants, publishing, and prices as customers see them.
 
-use chrono::NaiveDate;
-use kernel::id::CategoryId;
+use account::model::Email;
+use chrono::{DateTime, NaiveDate, Utc};
+use kernel::auth::Principal;
+use kernel::id::{CategoryId, ProductId, VariantId, VendorId};
+use kernel::pagination::{Page, PageParams};
 use kernel::validation::{text, FieldErrors};
-use kernel::{slug, SharedClock};
+use kernel::{slug, FieldError, Problem, SharedClock};
+use rust_decimal::Decimal;
+use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool};
+use std::collections::BTreeMap;
+use vendor::Permission;
 
 use crate::error::CatalogError;
 use crate::model::{
-    tree, Category, CategoryNode, CategoryUpdate, NewCategory, VatRate, CATEGORY_NAME_MAX_CHARS,
+    tree, Category, CategoryNode, CategoryUpdate, Contact, NewCategory, NewProduct, NewVariant,
+    Product, ProductStatus, PublicProduct, PublicVariant, Safety, Variant, VatRate, VatRateCode,
+    WithdrawalExempt, CATEGORY_NAME_MAX_CHARS,
 };
+use crate::pricing::{self, public_price, PriceInput, Unit};
 use crate::repo;
 
 /// What `DELETE` did with a category.
@@ -172,5 +183,516 @@ async fn ensure_active_parent(
     match repo::fetch_category(conn, parent).await? {
         Some(category) if category.archived_at.is_none() => Ok(()),
         _ => Err(CatalogError::UnknownParent),
+    }
+}
+
+/// EU and EEA countries: a manufacturer elsewhere needs an EU responsible person (GPSR).
+const EU_EEA: [&str; 30] = [
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "IS", "LI", "NO",
+];
+const MAX_VARIANTS: usize = 100;
+const MAX_IMAGES: usize = 20;
+const MAX_ATTRIBUTES: usize = 50;
+const MAX_PRICE: Decimal = Decimal::from_parts(99_999_999, 0, 0, false, 2);
+
+impl CatalogService {
+    /// Creates a product as a `draft`, with its variants.
+    pub async fn create_product(
+        &self,
+        principal: &Principal,
+        vendor_id: VendorId,
+        request: NewProduct,
+    ) -> Result<Product, CatalogError> {
+        let mut tx = self.pool.begin().await?;
+        vendor::service::access(
+            &mut tx,
+            principal,
+            vendor_id,
+            Permission::WriteCatalog,
+            false,
+        )
+        .await?;
+        let now = self.clock.now();
+        let (product, variants) = check_product(vendor_id, &request, now)?;
+        if let Some(category) = product.category_id {
+            match repo::fetch_category(&mut tx, category).await? {
+                Some(category) if category.archived_at.is_none() => {}
+                _ => return Err(CatalogError::UnknownCategory),
+            }
+        }
+        repo::insert_product(&mut tx, &product).await?;
+        for (index, variant) in variants.iter().enumerate() {
+            let position = i32::try_from(index).unwrap_or(i32::MAX);
+            if !repo::insert_variant(&mut tx, vendor_id, position, variant, now).await? {
+                return Err(CatalogError::SkuTaken {
+                    field: format!("variants[{index}].sku"),
+                });
+            }
+            if let Some(price) = variant.price {
+                repo::record_price(&mut tx, variant.id, price, now).await?;
+            }
+        }
+        let created = load_product(&mut tx, vendor_id, product.id).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    pub async fn product(
+        &self,
+        principal: &Principal,
+        vendor_id: VendorId,
+        product_id: ProductId,
+    ) -> Result<Product, CatalogError> {
+        let mut conn = self.pool.acquire().await?;
+        vendor::service::access(
+            &mut conn,
+            principal,
+            vendor_id,
+            Permission::ReadCatalog,
+            false,
+        )
+        .await?;
+        load_product(&mut conn, vendor_id, product_id).await
+    }
+
+    /// The vendor's products, newest first.
+    pub async fn products(
+        &self,
+        principal: &Principal,
+        vendor_id: VendorId,
+        page: &PageParams,
+    ) -> Result<Page<Product>, CatalogError> {
+        let limit = page.limit()?;
+        let after = page.after::<(DateTime<Utc>, ProductId)>()?;
+        let mut conn = self.pool.acquire().await?;
+        vendor::service::access(
+            &mut conn,
+            principal,
+            vendor_id,
+            Permission::ReadCatalog,
+            false,
+        )
+        .await?;
+        let rows = repo::list_products(&mut conn, vendor_id, after, i64::from(limit) + 1).await?;
+        let ids: Vec<ProductId> = rows.iter().map(|row| row.id).collect();
+        let mut variants: std::collections::HashMap<ProductId, Vec<Variant>> =
+            std::collections::HashMap::new();
+        for variant in repo::variants_of(&mut conn, &ids).await? {
+            variants
+                .entry(variant.product_id)
+                .or_default()
+                .push(variant_of(variant));
+        }
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                let mine = variants.remove(&row.id).unwrap_or_default();
+                product_of(row, mine)
+            })
+            .collect();
+        Ok(Page::from_rows(items, limit, |product: &Product| {
+            (product.created_at, product.id)
+        }))
+    }
+
+    /// Makes a draft visible to customers: the vendor must be approved and the product
+    /// complete; otherwise a 422 names every missing field.
+    pub async fn publish(
+        &self,
+        principal: &Principal,
+        vendor_id: VendorId,
+        product_id: ProductId,
+    ) -> Result<Product, CatalogError> {
+        let mut tx = self.pool.begin().await?;
+        // The vendor row stays locked, so a suspension cannot slip in between.
+        vendor::service::access(
+            &mut tx,
+            principal,
+            vendor_id,
+            Permission::WriteCatalog,
+            true,
+        )
+        .await?;
+        vendor::ensure_can_sell(&mut tx, vendor_id).await?;
+        let product = load_product(&mut tx, vendor_id, product_id).await?;
+        if product.status == ProductStatus::Archived {
+            return Err(CatalogError::ProductArchived);
+        }
+        let missing = missing_for_publishing(&product);
+        if !missing.is_empty() {
+            return Err(CatalogError::PublishIncomplete(missing));
+        }
+        repo::publish_product(&mut tx, product_id, self.clock.now()).await?;
+        let published = load_product(&mut tx, vendor_id, product_id).await?;
+        tx.commit().await?;
+        Ok(published)
+    }
+
+    /// A published product of a vendor that may sell, with prices as customers see them.
+    pub async fn public_product(
+        &self,
+        product_id: ProductId,
+    ) -> Result<PublicProduct, CatalogError> {
+        let mut conn = self.pool.acquire().await?;
+        let row = repo::fetch_product(&mut conn, product_id)
+            .await?
+            .filter(|row| row.status == ProductStatus::Active.as_str())
+            .ok_or(CatalogError::ProductNotFound)?;
+        let seller = vendor::service::seller(&mut conn, row.vendor_id)
+            .await?
+            .ok_or(CatalogError::ProductNotFound)?;
+        let today = self
+            .clock
+            .now()
+            .with_timezone(&chrono_tz::Europe::Berlin)
+            .date_naive();
+        let rates = repo::vat_rates_on(&mut conn, today).await?;
+        let variants = repo::variants_of(&mut conn, &[product_id]).await?;
+        let small_business = seller.legal_notice.small_business;
+        let product = product_of(row, variants.into_iter().map(variant_of).collect());
+        let variants = product
+            .variants
+            .iter()
+            .filter_map(|variant| {
+                let gross = variant.price?;
+                let vat_percent = rates
+                    .iter()
+                    .find(|rate| rate.code == variant.vat_rate)?
+                    .percent;
+                Some(PublicVariant {
+                    id: variant.id,
+                    sku: variant.sku.clone(),
+                    options: variant.options.clone(),
+                    gtin: variant.gtin.clone(),
+                    price: public_price(PriceInput {
+                        gross,
+                        vat_percent,
+                        small_business,
+                        measure: variant.net_quantity.zip(variant.unit),
+                        deposit: variant.deposit,
+                    }),
+                    weight_grams: variant.weight_grams,
+                })
+            })
+            .collect();
+        Ok(PublicProduct {
+            id: product.id,
+            title: product.title,
+            description: product.description,
+            brand: product.brand,
+            category_id: product.category_id,
+            images: product.images,
+            attributes: product.attributes,
+            safety: product.safety,
+            withdrawal_exempt: product.withdrawal_exempt,
+            seller,
+            variants,
+        })
+    }
+}
+
+/// The product with its variants, if it belongs to the vendor.
+async fn load_product(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    product_id: ProductId,
+) -> Result<Product, CatalogError> {
+    let row = repo::fetch_product(conn, product_id)
+        .await?
+        .filter(|row| row.vendor_id == vendor_id)
+        .ok_or(CatalogError::ProductNotFound)?;
+    let variants = repo::variants_of(conn, &[product_id]).await?;
+    Ok(product_of(
+        row,
+        variants.into_iter().map(variant_of).collect(),
+    ))
+}
+
+/// What a product still lacks to be published, one entry per field.
+fn missing_for_publishing(product: &Product) -> Vec<FieldError> {
+    let mut missing = Vec::new();
+    let mut require = |present: bool, field: &str, message: &str| {
+        if !present {
+            missing.push(FieldError::new(field, message));
+        }
+    };
+    require(
+        !product.description.trim().is_empty(),
+        "description",
+        "is required to publish",
+    );
+    require(
+        product.category_id.is_some(),
+        "category_id",
+        "is required to publish",
+    );
+    let manufacturer = product.safety.manufacturer.as_ref();
+    require(
+        manufacturer.is_some(),
+        "safety.manufacturer",
+        "name, postal and e-mail address of the manufacturer are required (GPSR)",
+    );
+    let outside_eu =
+        manufacturer.is_some_and(|contact| !EU_EEA.contains(&contact.address.country.as_str()));
+    require(
+        !outside_eu || product.safety.eu_responsible_person.is_some(),
+        "safety.eu_responsible_person",
+        "is required when the manufacturer is outside the EU (GPSR)",
+    );
+    require(
+        product
+            .variants
+            .iter()
+            .any(|variant| variant.price.is_some()),
+        "variants",
+        "at least one variant needs a price",
+    );
+    missing
+}
+
+/// Validates a new product and turns it into rows, naming every invalid field.
+fn check_product(
+    vendor_id: VendorId,
+    input: &NewProduct,
+    now: DateTime<Utc>,
+) -> Result<(repo::ProductRow, Vec<repo::VariantRow>), Problem> {
+    let mut errors = FieldErrors::new();
+    let title = errors.check("title", text(&input.title, 200, false));
+    let description = if input.description.trim().is_empty() {
+        Some(String::new())
+    } else {
+        errors.check("description", text(&input.description, 10_000, true))
+    };
+    let brand = input
+        .brand
+        .as_deref()
+        .map(|brand| errors.check("brand", text(brand, 100, false)));
+    if input.images.len() > MAX_IMAGES {
+        errors.add("images", format!("must have at most {MAX_IMAGES} entries"));
+    }
+    for (index, url) in input.images.iter().enumerate() {
+        if !url.starts_with("https://") || url.len() > 2_000 || url.chars().any(char::is_whitespace)
+        {
+            errors.add(&format!("images[{index}]"), "must be an https:// URL");
+        }
+    }
+    check_pairs(&mut errors, "attributes", &input.attributes, MAX_ATTRIBUTES);
+    let safety = check_safety(&mut errors, &input.safety);
+    if input.variants.len() > MAX_VARIANTS {
+        errors.add(
+            "variants",
+            format!("must have at most {MAX_VARIANTS} entries"),
+        );
+    }
+    let product_id = ProductId::new();
+    let mut variants = Vec::new();
+    let mut skus = std::collections::HashSet::new();
+    for (index, variant) in input.variants.iter().enumerate() {
+        let at = |field: &str| format!("variants[{index}].{field}");
+        if !skus.insert(variant.sku.as_str()) {
+            errors.add(&at("sku"), "appears more than once");
+        }
+        if let Some(row) = check_variant(&mut errors, &at, product_id, variant) {
+            variants.push(row);
+        }
+    }
+    let (title, safety) = errors.finish_with(title.zip(safety))?;
+    let row = repo::ProductRow {
+        id: product_id,
+        vendor_id,
+        category_id: input.category_id,
+        title,
+        description: description.unwrap_or_default(),
+        brand: brand.flatten(),
+        images: input.images.clone(),
+        attributes: Json(input.attributes.clone()),
+        safety: Json(safety),
+        withdrawal_exempt: input
+            .withdrawal_exempt
+            .map(|reason| reason.as_str().to_owned()),
+        status: ProductStatus::Draft.as_str().to_owned(),
+        published_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    Ok((row, variants))
+}
+
+/// Key/value pairs (attributes, options): non-empty keys up to 50, values up to 200.
+fn check_pairs(
+    errors: &mut FieldErrors,
+    field: &str,
+    pairs: &BTreeMap<String, String>,
+    max: usize,
+) {
+    if pairs.len() > max {
+        errors.add(field, format!("must have at most {max} entries"));
+    }
+    for (key, value) in pairs {
+        if text(key, 50, false).is_err() || text(value, 200, false).is_err() {
+            errors.add(
+                &format!("{field}.{key}"),
+                "keys must have 1–50 and values 1–200 characters",
+            );
+        }
+    }
+}
+
+fn check_contact(errors: &mut FieldErrors, field: &str, contact: &Contact) -> Option<Contact> {
+    let name = errors.check(&format!("{field}.name"), text(&contact.name, 200, false));
+    let address =
+        vendor::service::check_address(errors, &format!("{field}.address"), &contact.address);
+    let email = errors
+        .check(&format!("{field}.email"), Email::parse(&contact.email))
+        .map(|email| email.as_str().to_owned());
+    Some(Contact {
+        name: name?,
+        address: address?,
+        email: email?,
+    })
+}
+
+fn check_safety(errors: &mut FieldErrors, safety: &Safety) -> Option<Safety> {
+    let manufacturer = match &safety.manufacturer {
+        Some(contact) => check_contact(errors, "safety.manufacturer", contact).map(Some),
+        None => Some(None),
+    };
+    let responsible = match &safety.eu_responsible_person {
+        Some(contact) => check_contact(errors, "safety.eu_responsible_person", contact).map(Some),
+        None => Some(None),
+    };
+    if let Some(contact) = safety.eu_responsible_person.as_ref() {
+        if !EU_EEA.contains(&contact.address.country.trim().to_ascii_uppercase().as_str()) {
+            errors.add(
+                "safety.eu_responsible_person.address.country",
+                "must be in the EU or EEA",
+            );
+        }
+    }
+    let warnings = match safety.warnings.as_deref() {
+        Some(warnings) => errors
+            .check("safety.warnings", text(warnings, 5_000, true))
+            .map(Some),
+        None => Some(None),
+    };
+    Some(Safety {
+        manufacturer: manufacturer?,
+        eu_responsible_person: responsible?,
+        warnings: warnings?,
+    })
+}
+
+fn check_variant(
+    errors: &mut FieldErrors,
+    at: &dyn Fn(&str) -> String,
+    product_id: ProductId,
+    variant: &NewVariant,
+) -> Option<repo::VariantRow> {
+    let sku_ok = (1..=64).contains(&variant.sku.len())
+        && variant
+            .sku
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-'));
+    if !sku_ok {
+        errors.add(
+            &at("sku"),
+            "must be 1–64 letters, digits, `.`, `_`, `/` or `-`",
+        );
+    }
+    check_pairs(errors, &at("options"), &variant.options, 10);
+    let gtin = match variant.gtin.as_deref() {
+        Some(gtin) => errors.check(&at("gtin"), pricing::gtin(gtin)).map(Some),
+        None => Some(None),
+    };
+    let amount_ok =
+        |money: kernel::money::Money| !money.is_negative() && money.amount() <= MAX_PRICE;
+    if variant.price.is_some_and(|price| !amount_ok(price)) {
+        errors.add(
+            &at("price"),
+            format!("must be between 0.00 and {MAX_PRICE}"),
+        );
+    }
+    if variant.deposit.is_some_and(|deposit| !amount_ok(deposit)) {
+        errors.add(
+            &at("deposit"),
+            format!("must be between 0.00 and {MAX_PRICE}"),
+        );
+    }
+    match (variant.net_quantity, variant.unit) {
+        (Some(quantity), Some(_)) => {
+            let ok = quantity > Decimal::ZERO
+                && quantity < Decimal::from(1_000_000)
+                && quantity.normalize().scale() <= 3;
+            if !ok {
+                errors.add(
+                    &at("net_quantity"),
+                    "must be more than 0, below 1,000,000, with at most 3 decimal places",
+                );
+            }
+        }
+        (None, None) => {}
+        (Some(_), None) => errors.add(&at("unit"), "is required with `net_quantity`"),
+        (None, Some(_)) => errors.add(&at("net_quantity"), "is required with `unit`"),
+    }
+    let weight = match variant.weight_grams {
+        Some(grams) if grams == 0 || grams > 1_000_000 => {
+            errors.add(&at("weight_grams"), "must be between 1 and 1,000,000");
+            None
+        }
+        Some(grams) => i32::try_from(grams).ok().map(Some),
+        None => Some(None),
+    };
+    Some(repo::VariantRow {
+        id: VariantId::new(),
+        product_id,
+        sku: variant.sku.clone(),
+        options: Json(variant.options.clone()),
+        gtin: gtin?,
+        price: variant.price.map(|price| price.amount()),
+        vat_rate: variant.vat_rate.as_str().to_owned(),
+        net_quantity: variant.net_quantity.map(|quantity| quantity.normalize()),
+        unit: variant.unit.map(|unit| unit.as_str().to_owned()),
+        deposit: variant.deposit.map(|deposit| deposit.amount()),
+        weight_grams: weight?,
+    })
+}
+
+fn variant_of(row: repo::VariantRow) -> Variant {
+    Variant {
+        id: row.id,
+        sku: row.sku,
+        options: row.options.0,
+        gtin: row.gtin,
+        price: row.price.map(kernel::money::Money::rounded),
+        // The columns' CHECK constraints admit only known codes and units.
+        vat_rate: VatRateCode::parse(&row.vat_rate).unwrap_or(VatRateCode::Standard),
+        net_quantity: row.net_quantity.map(|quantity| quantity.normalize()),
+        unit: row.unit.as_deref().and_then(Unit::parse),
+        deposit: row.deposit.map(kernel::money::Money::rounded),
+        weight_grams: row.weight_grams.and_then(|grams| u32::try_from(grams).ok()),
+    }
+}
+
+fn product_of(row: repo::ProductRow, variants: Vec<Variant>) -> Product {
+    Product {
+        id: row.id,
+        vendor_id: row.vendor_id,
+        category_id: row.category_id,
+        title: row.title,
+        description: row.description,
+        brand: row.brand,
+        images: row.images,
+        attributes: row.attributes.0,
+        safety: row.safety.0,
+        withdrawal_exempt: row
+            .withdrawal_exempt
+            .as_deref()
+            .and_then(WithdrawalExempt::parse),
+        status: ProductStatus::parse(&row.status).unwrap_or(ProductStatus::Draft),
+        published_at: row.published_at,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        variants,
     }
 }

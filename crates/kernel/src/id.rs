@@ -66,3 +66,13 @@ typed_id!(
     /// A category of the catalog.
     CategoryId
 );
+
+typed_id!(
+    /// A product of a vendor.
+    ProductId
+);
+
+typed_id!(
+    /// A variant (the thing with a SKU and a price) of a product.
+    VariantId
+);

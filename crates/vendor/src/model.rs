@@ -337,6 +337,15 @@ pub struct LegalNotice {
     pub self_certified: bool,
 }
 
+/// The vendor of a product as buyers see it next to the product.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Seller {
+    pub id: VendorId,
+    pub slug: String,
+    pub display_name: String,
+    pub legal_notice: LegalNotice,
+}
+
 /// A vendor as its members and the operators see it: everything, including the status
 /// history. `payout_account` is only shown to owners and operators.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -23,7 +23,7 @@ use crate::hours;
 use crate::model::{
     Address, ApiKey, ChangedBy, Coordinates, CreatedApiKey, LegalNotice, LocalDelivery, Location,
     LocationUpdate, Member, MemberUpdate, MyVendor, NewApiKey, NewLocation, NewMember,
-    PayoutAccount, PublicLocation, PublicVendor, StatusChange, TradeRegister, Transition,
+    PayoutAccount, PublicLocation, PublicVendor, Seller, StatusChange, TradeRegister, Transition,
     TransitionRequest, VendorApplication, VendorDetails, VendorStatus, VendorSummary, VendorUpdate,
     DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS, REASON_MAX_CHARS,
 };
@@ -864,6 +864,23 @@ pub async fn ensure_can_sell(
     }
 }
 
+/// Who sells a product, with the legal notice buyers must see; `None` unless the vendor may
+/// sell (approved).
+pub async fn seller(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+) -> Result<Option<Seller>, VendorError> {
+    let vendor = repo::fetch_vendor(conn, VendorKey::Id(vendor_id)).await?;
+    Ok(vendor
+        .filter(|row| parse_status(&row.status).can_sell())
+        .map(|row| Seller {
+            legal_notice: legal_notice(&row),
+            id: row.id,
+            slug: row.slug,
+            display_name: row.display_name,
+        }))
+}
+
 /// Turns `near` (coordinates or a postal code of `country`, default DE) into a point.
 pub async fn resolve_near(
     conn: &mut PgConnection,
@@ -889,7 +906,9 @@ pub async fn resolve_near(
     }
 }
 
-async fn access(
+/// Admits `principal` to `permission` in the vendor inside the caller's transaction (`lock`
+/// holds the vendor row until it ends). Other domains call this for their vendor routes.
+pub async fn access(
     conn: &mut PgConnection,
     principal: &Principal,
     vendor_id: VendorId,
@@ -975,7 +994,7 @@ pub async fn memberships(
 // ---- validation ----
 
 /// Validates an address; field names are prefixed with `prefix` (e.g. `address`).
-fn check_address(errors: &mut FieldErrors, prefix: &str, address: &Address) -> Option<Address> {
+pub fn check_address(errors: &mut FieldErrors, prefix: &str, address: &Address) -> Option<Address> {
     let street = errors.check(
         &format!("{prefix}.street"),
         text(&address.street, 200, false),
