@@ -397,3 +397,164 @@ async fn a_vendors_catalog_is_its_own() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn reductions_show_the_lowest_price_of_the_30_days_before() {
+    let app = TestApp::spawn().await;
+    let vendor = app.approved_vendor("Kaffeehaus Zeitlos").await;
+    let category_id = category(&app, &vendor).await;
+    let draft = create(&app, &vendor, &espresso(&category_id)).await;
+    publish(&app, &vendor, &draft).await;
+    // Tokens expire as the clock moves days ahead; the till's API key does not.
+    let till = app.api_key(&vendor, &["catalog:write"]).await;
+    let start = crate::helpers::start_of_time();
+    let at = |days: i64| start + chrono::Duration::days(days);
+    let price_path = format!("/v1/vendors/{}/variants/ESP-500/price", vendor.id);
+    let reductions_path = format!("/v1/vendors/{}/variants/ESP-500/reductions", vendor.id);
+    let public_path = format!("/v1/products/{}", draft["id"].as_str().unwrap());
+    let shown = |days: i64| {
+        let (app, public_path) = (&app, &public_path);
+        async move {
+            app.clock.set(at(days));
+            json_of(app.get(public_path, None).await, StatusCode::OK).await["variants"][0]["price"]
+                .clone()
+        }
+    };
+    let set_price = |days: i64, price: &'static str| {
+        let (app, price_path, till) = (&app, &price_path, &till);
+        async move {
+            app.clock.set(at(days));
+            let response = app
+                .send(
+                    reqwest::Method::PUT,
+                    price_path,
+                    Some(&json!({"price": price})),
+                    Some(till),
+                )
+                .await;
+            json_of(response, StatusCode::OK).await
+        }
+    };
+
+    // 8.90 from day 0, 7.90 from day 10, 9.90 from day 20.
+    assert_eq!(set_price(10, "7.90").await["price"], "7.90");
+    set_price(20, "9.90").await;
+    set_price(21, "9.90").await; // unchanged: no new history entry
+    let history: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM price_history h JOIN product_variants v ON v.id = h.variant_id
+         WHERE v.sku = 'ESP-500'",
+    )
+    .fetch_one(&mut app.db().await)
+    .await
+    .unwrap();
+    assert_eq!(history, 3);
+
+    // Announced on day 35 for days 36–46: until then the regular price shows.
+    app.clock.set(at(35));
+    let reduction = json_of(
+        app.post(
+            &reductions_path,
+            &json!({"price": "6.90", "starts_at": at(36), "ends_at": at(46)}),
+            Some(&till),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(reduction["price"], "6.90");
+    let before = shown(35).await;
+    assert_eq!(
+        (&before["amount"], &before["reference_price"]),
+        (&json!("9.90"), &Value::Null)
+    );
+    // Running: the window is days 6–36, in which 7.90 applied (days 10–20).
+    let during = shown(37).await;
+    assert_eq!(during["amount"], "6.90");
+    assert_eq!(during["reference_price"], "7.90");
+    assert_eq!(during["unit_price"]["amount"], "13.80");
+
+    // Deepened back to back from day 46: still measured from before the first step.
+    app.clock.set(at(40));
+    json_of(
+        app.post(
+            &reductions_path,
+            &json!({"price": "5.90", "starts_at": at(46)}),
+            Some(&till),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let deeper = shown(47).await;
+    assert_eq!(
+        (&deeper["amount"], &deeper["reference_price"]),
+        (&json!("5.90"), &json!("7.90"))
+    );
+
+    // Overlaps, prices not below the regular one, the past and unknown SKUs are refused.
+    app.clock.set(at(47));
+    problem_of(
+        app.post(
+            &reductions_path,
+            &json!({"price": "4.90", "starts_at": at(50), "ends_at": at(55)}),
+            Some(&till),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "reduction_overlaps",
+    )
+    .await;
+    let other_variant = format!("/v1/vendors/{}/variants/ESP-1000/reductions", vendor.id);
+    let problem = problem_of(
+        app.post(
+            &other_variant,
+            &json!({"price": "4.90", "starts_at": at(46), "ends_at": at(48)}),
+            Some(&till),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["starts_at"]);
+    let problem = problem_of(
+        app.post(
+            &other_variant,
+            &json!({"price": "4.90", "starts_at": at(48)}),
+            Some(&till),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        problem["errors"][0]["message"],
+        "must be below the variant's regular price"
+    );
+    problem_of(
+        app.send(
+            reqwest::Method::PUT,
+            &format!("/v1/vendors/{}/variants/NOPE/price", vendor.id),
+            Some(&json!({"price": "1.00"})),
+            Some(&till),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let problem = problem_of(
+        app.send(
+            reqwest::Method::PUT,
+            &price_path,
+            Some(&json!({"price": "-1.00"})),
+            Some(&till),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["price"]);
+}

@@ -19,6 +19,10 @@ pub enum CatalogError {
     CategoryHasChildren,
     #[error("no such product")]
     ProductNotFound,
+    #[error("no such variant")]
+    VariantNotFound,
+    #[error("reductions overlap")]
+    ReductionOverlaps,
     #[error("SKU taken")]
     SkuTaken { field: String },
     #[error("unknown category")]
@@ -65,6 +69,13 @@ impl From<CatalogError> for Problem {
                 "Move or remove the sub-categories first.",
             ),
             CatalogError::ProductNotFound => Problem::not_found("No such product."),
+            CatalogError::VariantNotFound => {
+                Problem::not_found("This vendor has no variant with this SKU.")
+            }
+            CatalogError::ReductionOverlaps => Problem::conflict(
+                "reduction_overlaps",
+                "The variant has a reduction in this period; let it end first.",
+            ),
             CatalogError::SkuTaken { field } => Problem::conflict(
                 "sku_taken",
                 "This vendor already has a variant with this SKU.",

@@ -1,7 +1,7 @@
 //! HTTP handlers of the catalog API: the category tree (public) and its management
 //! (operators).
 
-use actix_web::{delete, get, patch, post, web, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 use kernel::auth::{Authenticated, Operator};
 use kernel::id::{CategoryId, ProductId, VendorId};
 use kernel::json::Json;
@@ -16,8 +16,8 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::model::{
-    Category, CategoryNode, CategoryUpdate, NewCategory, NewProduct, Product, PublicProduct,
-    VatRate,
+    Category, CategoryNode, CategoryUpdate, NewCategory, NewPrice, NewProduct, NewReduction,
+    PriceReduction, Product, PublicProduct, Variant, VatRate,
 };
 use crate::service::{CatalogService, CategoryRemoval};
 
@@ -33,6 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_products)
         .service(get_product)
         .service(publish_product)
+        .service(set_price)
+        .service(add_reduction)
         .service(public_product);
 }
 
@@ -369,4 +371,90 @@ async fn public_product(
     product_id: web::Path<ProductId>,
 ) -> Result<web::Json<PublicProduct>, Problem> {
     Ok(web::Json(service.public_product(*product_id).await?))
+}
+
+/// Set a variant's price
+///
+/// Managers and owners, or an API key with `catalog:write`: the regular gross price of the
+/// variant with this SKU. Every change is kept in the price history (the basis of the
+/// reference price of later reductions); setting the same price again changes nothing.
+#[utoipa::path(
+    operation_id = "set_variant_price",
+    tag = "products",
+    security(("bearer" = []), ("api_key" = [])),
+    params(
+        ("vendor_id" = uuid::Uuid, Path, description = "The vendor's id."),
+        ("sku" = String, Path, description = "The variant's SKU."),
+    ),
+    request_body = NewPrice,
+    responses(
+        (status = 200, description = "The variant.", body = Variant),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+    )
+)]
+#[put("/vendors/{vendor_id}/variants/{sku}/price")]
+async fn set_price(
+    principal: Authenticated,
+    service: web::Data<CatalogService>,
+    path: web::Path<(VendorId, String)>,
+    Json(request): Json<NewPrice>,
+) -> Result<web::Json<Variant>, Problem> {
+    let (vendor_id, sku) = path.into_inner();
+    Ok(web::Json(
+        service
+            .set_price(&principal.0, vendor_id, &sku, request)
+            .await?,
+    ))
+}
+
+/// Announce a reduction
+///
+/// Managers and owners, or an API key with `catalog:write`: a sale price below the regular
+/// price from `starts_at` (now or later) until `ends_at` (open-ended if absent). While it
+/// runs, `GET /v1/products/{id}` shows the reduced price with `reference_price`, the lowest
+/// price of the 30 days before the reduction began (§ 11 PAngV; for a reduction deepened in
+/// back-to-back steps, before the first step). Reductions of a variant never overlap
+/// (`409 reduction_overlaps`).
+#[utoipa::path(
+    operation_id = "add_price_reduction",
+    tag = "products",
+    security(("bearer" = []), ("api_key" = [])),
+    params(
+        ("vendor_id" = uuid::Uuid, Path, description = "The vendor's id."),
+        ("sku" = String, Path, description = "The variant's SKU."),
+    ),
+    request_body = NewReduction,
+    responses(
+        (status = 201, description = "The reduction.", body = PriceReduction),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+    )
+)]
+#[post("/vendors/{vendor_id}/variants/{sku}/reductions")]
+async fn add_reduction(
+    principal: Authenticated,
+    service: web::Data<CatalogService>,
+    path: web::Path<(VendorId, String)>,
+    Json(request): Json<NewReduction>,
+) -> Result<HttpResponse, Problem> {
+    let (vendor_id, sku) = path.into_inner();
+    let reduction = service
+        .add_reduction(&principal.0, vendor_id, &sku, request)
+        .await?;
+    Ok(HttpResponse::Created().json(reduction))
 }

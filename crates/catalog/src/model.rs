@@ -249,7 +249,7 @@ pub struct Safety {
 #[serde(deny_unknown_fields)]
 pub struct NewVariant {
     /// Unique per vendor: the shop's own article number.
-    #[schema(example = "KAF-ESP-500", pattern = "^[A-Za-z0-9._/-]{1,64}$")]
+    #[schema(example = "KAF-ESP-500", pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub sku: String,
     /// E.g. `{"Größe": "500 g"}`.
     #[serde(default)]
@@ -386,4 +386,35 @@ pub struct PublicProduct {
     pub withdrawal_exempt: Option<WithdrawalExempt>,
     pub seller: vendor::model::Seller,
     pub variants: Vec<PublicVariant>,
+}
+
+/// A new regular price for a variant.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPrice {
+    /// Gross, in euros.
+    pub price: kernel::money::Money,
+}
+
+/// Announces a reduction: a lower price from `starts_at` until `ends_at`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewReduction {
+    /// Gross, in euros; below the regular price.
+    pub price: kernel::money::Money,
+    /// Now or later.
+    pub starts_at: DateTime<Utc>,
+    /// Absent: until further notice.
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+/// An announced reduction.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PriceReduction {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: uuid::Uuid,
+    pub sku: String,
+    pub price: kernel::money::Money,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
 }

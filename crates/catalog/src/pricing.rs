@@ -1,7 +1,8 @@
 //! German price display rules: gross prices with their VAT rate (or the small-business
-//! note), the unit price per 1 kg / l / m / m² / m³ (§ 4 PAngV), deposits on top, and GTIN
-//! check digits.
+//! note), the unit price per 1 kg / l / m / m² / m³ (§ 4 PAngV), deposits on top, the
+//! reference price of a reduction (§ 11 PAngV), and GTIN check digits.
 
+use chrono::{DateTime, Duration, Utc};
 use kernel::money::Money;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -84,9 +85,91 @@ pub struct PublicPrice {
 pub const SMALL_BUSINESS_NOTE: &str =
     "Gemäß § 19 UStG wird keine Umsatzsteuer berechnet (Kleinunternehmer).";
 
+/// How far back § 11 PAngV looks for the lowest earlier price.
+pub const REFERENCE_WINDOW_DAYS: i64 = 30;
+
+/// A price set at a time (the append-only price history).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PriceChange {
+    pub at: DateTime<Utc>,
+    pub price: Money,
+}
+
+/// A reduction: a lower price from `starts_at` until `ends_at` (open-ended if `None`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reduction {
+    pub price: Money,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+impl Reduction {
+    fn runs_at(&self, at: DateTime<Utc>) -> bool {
+        self.starts_at <= at && self.ends_at.is_none_or(|end| at < end)
+    }
+}
+
+/// The price a customer paid at `at`: a running reduction, else the regular price then
+/// (`None` before the first price).
+fn price_at(history: &[PriceChange], reductions: &[Reduction], at: DateTime<Utc>) -> Option<Money> {
+    reductions
+        .iter()
+        .find(|reduction| reduction.runs_at(at))
+        .map(|reduction| reduction.price)
+        .or_else(|| {
+            history
+                .iter()
+                .filter(|change| change.at <= at)
+                .max_by_key(|change| change.at)
+                .map(|change| change.price)
+        })
+}
+
+/// The price to show at `now`: the regular price, or a running reduction with its
+/// reference price — the lowest price of the 30 days before the reduction began; for a
+/// reduction that deepens step by step (each step starting as the previous ends), before
+/// the first step.
+pub fn current_price(
+    history: &[PriceChange],
+    reductions: &[Reduction],
+    now: DateTime<Utc>,
+) -> Option<(Money, Option<Money>)> {
+    let Some(running) = reductions.iter().find(|reduction| reduction.runs_at(now)) else {
+        return price_at(history, reductions, now).map(|price| (price, None));
+    };
+    let mut began = running.starts_at;
+    while let Some(step) = reductions
+        .iter()
+        .find(|earlier| earlier.ends_at == Some(began) && earlier.price >= running.price)
+    {
+        began = step.starts_at;
+    }
+    let window_start = began - Duration::days(REFERENCE_WINDOW_DAYS);
+    // The price can only change where a price was set or a reduction started or ended.
+    let mut moments: Vec<DateTime<Utc>> = history
+        .iter()
+        .map(|change| change.at)
+        .chain(
+            reductions
+                .iter()
+                .flat_map(|r| [Some(r.starts_at), r.ends_at])
+                .flatten(),
+        )
+        .filter(|at| *at > window_start && *at < began)
+        .collect();
+    moments.push(window_start);
+    let reference = moments
+        .into_iter()
+        .filter_map(|at| price_at(history, reductions, at))
+        .min();
+    Some((running.price, reference))
+}
+
 /// What a variant's price shows; `vat_percent` is the rate valid today.
 pub struct PriceInput {
+    /// What is charged now, and for a running reduction its reference price.
     pub gross: Money,
+    pub reference: Option<Money>,
     pub vat_percent: Decimal,
     pub small_business: bool,
     pub measure: Option<(Decimal, Unit)>,
@@ -103,7 +186,7 @@ pub fn public_price(input: PriceInput) -> PublicPrice {
             amount: Money::rounded(input.gross.amount() / quantity),
             per: unit.label().to_owned(),
         }),
-        reference_price: None,
+        reference_price: input.reference,
         deposit: input.deposit,
         note: input.small_business.then_some(SMALL_BUSINESS_NOTE),
     }
@@ -158,6 +241,7 @@ mod tests {
         let price = public_price(PriceInput {
             gross: money("8.90"),
             vat_percent: Decimal::new(700, 2),
+            reference: None,
             small_business: false,
             measure: Some((Decimal::new(500, 3), Unit::Kg)),
             deposit: None,
@@ -175,6 +259,7 @@ mod tests {
         let wine = public_price(PriceInput {
             gross: money("2.49"),
             vat_percent: Decimal::new(1900, 2),
+            reference: None,
             small_business: false,
             measure: Some((Decimal::new(750, 3), Unit::L)),
             deposit: Some(money("0.25")),
@@ -188,6 +273,7 @@ mod tests {
         let price = public_price(PriceInput {
             gross: money("12.00"),
             vat_percent: Decimal::new(1900, 2),
+            reference: None,
             small_business: true,
             measure: None,
             deposit: None,
@@ -195,5 +281,87 @@ mod tests {
         assert_eq!(price.vat_rate, None);
         assert!(!price.vat_included);
         assert_eq!(price.note, Some(SMALL_BUSINESS_NOTE));
+    }
+
+    fn day(day: u32) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap() + Duration::days(i64::from(day))
+    }
+
+    fn set(at: u32, price: &str) -> PriceChange {
+        PriceChange {
+            at: day(at),
+            price: money(price),
+        }
+    }
+
+    fn reduce(price: &str, from: u32, until: Option<u32>) -> Reduction {
+        Reduction {
+            price: money(price),
+            starts_at: day(from),
+            ends_at: until.map(day),
+        }
+    }
+
+    #[test]
+    fn without_a_reduction_the_regular_price_applies() {
+        let history = [set(0, "10.00"), set(20, "12.00")];
+        assert_eq!(
+            current_price(&history, &[], day(10)),
+            Some((money("10.00"), None))
+        );
+        assert_eq!(
+            current_price(&history, &[], day(25)),
+            Some((money("12.00"), None))
+        );
+        assert_eq!(current_price(&[], &[], day(25)), None);
+    }
+
+    #[test]
+    fn the_reference_is_the_lowest_price_of_the_30_days_before() {
+        // 9.00 on day 5..15, 12.00 from day 15; reduced to 8.00 from day 40.
+        let history = [set(0, "10.00"), set(5, "9.00"), set(15, "12.00")];
+        let reductions = [reduce("8.00", 40, Some(50))];
+        // The window is day 10..40: 9.00 applied on day 10..15.
+        assert_eq!(
+            current_price(&history, &reductions, day(41)),
+            Some((money("8.00"), Some(money("9.00"))))
+        );
+        // Starting on day 50 the window (20..50) saw only 12.00.
+        let later = [reduce("8.00", 50, None)];
+        assert_eq!(
+            current_price(&history, &later, day(51)),
+            Some((money("8.00"), Some(money("12.00"))))
+        );
+        // After the reduction the regular price is back, without a reference.
+        assert_eq!(
+            current_price(&history, &reductions, day(50)),
+            Some((money("12.00"), None))
+        );
+    }
+
+    #[test]
+    fn an_earlier_reduction_in_the_window_counts() {
+        let history = [set(0, "20.00")];
+        let reductions = [reduce("15.00", 10, Some(15)), reduce("16.00", 30, None)];
+        assert_eq!(
+            current_price(&history, &reductions, day(31)),
+            Some((money("16.00"), Some(money("15.00"))))
+        );
+    }
+
+    #[test]
+    fn a_deepening_reduction_refers_to_the_price_before_its_first_step() {
+        let history = [set(0, "20.00")];
+        // 20 → 17 (day 40) → 14 (day 45) → 11 (day 50), steps back to back.
+        let reductions = [
+            reduce("17.00", 40, Some(45)),
+            reduce("14.00", 45, Some(50)),
+            reduce("11.00", 50, None),
+        ];
+        assert_eq!(
+            current_price(&history, &reductions, day(52)),
+            Some((money("11.00"), Some(money("20.00"))))
+        );
     }
 }

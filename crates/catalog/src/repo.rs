@@ -9,6 +9,8 @@ use sqlx::PgConnection;
 use std::collections::BTreeMap;
 
 use crate::model::{Category, Safety, VatRate, VatRateCode};
+use crate::pricing::{PriceChange, Reduction};
+use kernel::money::Money;
 
 /// Serialises changes to the category tree (they are rare), so that two concurrent moves
 /// can never build a cycle between them.
@@ -363,6 +365,121 @@ pub async fn publish_product(
              updated_at = $2
          WHERE id = $1",
         id.0,
+        now,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The price history of these variants, oldest first.
+pub async fn price_histories(
+    conn: &mut PgConnection,
+    variants: &[VariantId],
+) -> Result<Vec<(VariantId, PriceChange)>, sqlx::Error> {
+    let ids: Vec<uuid::Uuid> = variants.iter().map(|id| id.0).collect();
+    let rows = sqlx::query!(
+        r#"SELECT variant_id AS "variant_id: VariantId", price, valid_from
+           FROM price_history WHERE variant_id = ANY($1) ORDER BY valid_from, id"#,
+        &ids,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            (
+                row.variant_id,
+                PriceChange {
+                    at: row.valid_from,
+                    price: Money::rounded(row.price),
+                },
+            )
+        })
+        .collect())
+}
+
+/// The reductions of these variants, by start.
+pub async fn reductions_of(
+    conn: &mut PgConnection,
+    variants: &[VariantId],
+) -> Result<Vec<(VariantId, Reduction)>, sqlx::Error> {
+    let ids: Vec<uuid::Uuid> = variants.iter().map(|id| id.0).collect();
+    let rows = sqlx::query!(
+        r#"SELECT variant_id AS "variant_id: VariantId", price, starts_at, ends_at
+           FROM price_reductions WHERE variant_id = ANY($1) ORDER BY starts_at"#,
+        &ids,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            (
+                row.variant_id,
+                Reduction {
+                    price: Money::rounded(row.price),
+                    starts_at: row.starts_at,
+                    ends_at: row.ends_at,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The vendor's variant with this SKU, locked until the transaction ends.
+pub async fn lock_variant_by_sku(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    sku: &str,
+) -> Result<Option<VariantRow>, sqlx::Error> {
+    sqlx::query_as!(
+        VariantRow,
+        r#"SELECT id AS "id: VariantId", product_id AS "product_id: ProductId", sku,
+                  options AS "options: Json<BTreeMap<String, String>>", gtin, price, vat_rate,
+                  net_quantity, unit, deposit, weight_grams
+           FROM product_variants WHERE vendor_id = $1 AND sku = $2 FOR UPDATE"#,
+        vendor_id.0,
+        sku,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn set_variant_price(
+    conn: &mut PgConnection,
+    id: VariantId,
+    price: Decimal,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE product_variants SET price = $2, updated_at = $3 WHERE id = $1",
+        id.0,
+        price,
+        now,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Inserts a reduction; an overlap with another of the variant fails with an exclusion
+/// violation (`price_reductions_no_overlap`).
+pub async fn insert_reduction(
+    conn: &mut PgConnection,
+    id: uuid::Uuid,
+    variant_id: VariantId,
+    reduction: &Reduction,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO price_reductions (id, variant_id, price, starts_at, ends_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        id,
+        variant_id.0,
+        reduction.price.amount(),
+        reduction.starts_at,
+        reduction.ends_at,
         now,
     )
     .execute(conn)

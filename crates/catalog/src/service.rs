@@ -16,11 +16,11 @@ use vendor::Permission;
 
 use crate::error::CatalogError;
 use crate::model::{
-    tree, Category, CategoryNode, CategoryUpdate, Contact, NewCategory, NewProduct, NewVariant,
-    Product, ProductStatus, PublicProduct, PublicVariant, Safety, Variant, VatRate, VatRateCode,
-    WithdrawalExempt, CATEGORY_NAME_MAX_CHARS,
+    tree, Category, CategoryNode, CategoryUpdate, Contact, NewCategory, NewPrice, NewProduct,
+    NewReduction, NewVariant, PriceReduction, Product, ProductStatus, PublicProduct, PublicVariant,
+    Safety, Variant, VatRate, VatRateCode, WithdrawalExempt, CATEGORY_NAME_MAX_CHARS,
 };
-use crate::pricing::{self, public_price, PriceInput, Unit};
+use crate::pricing::{self, current_price, public_price, PriceChange, PriceInput, Reduction, Unit};
 use crate::repo;
 
 /// What `DELETE` did with a category.
@@ -349,13 +349,28 @@ impl CatalogService {
             .date_naive();
         let rates = repo::vat_rates_on(&mut conn, today).await?;
         let variants = repo::variants_of(&mut conn, &[product_id]).await?;
+        let ids: Vec<VariantId> = variants.iter().map(|variant| variant.id).collect();
+        let history = repo::price_histories(&mut conn, &ids).await?;
+        let reductions = repo::reductions_of(&mut conn, &ids).await?;
+        let now = self.clock.now();
         let small_business = seller.legal_notice.small_business;
         let product = product_of(row, variants.into_iter().map(variant_of).collect());
         let variants = product
             .variants
             .iter()
             .filter_map(|variant| {
-                let gross = variant.price?;
+                let of_variant = |id: &VariantId| *id == variant.id;
+                let changes: Vec<PriceChange> = history
+                    .iter()
+                    .filter(|(id, _)| of_variant(id))
+                    .map(|(_, change)| *change)
+                    .collect();
+                let steps: Vec<Reduction> = reductions
+                    .iter()
+                    .filter(|(id, _)| of_variant(id))
+                    .map(|(_, reduction)| *reduction)
+                    .collect();
+                let (gross, reference) = current_price(&changes, &steps, now)?;
                 let vat_percent = rates
                     .iter()
                     .find(|rate| rate.code == variant.vat_rate)?
@@ -367,6 +382,7 @@ impl CatalogService {
                     gtin: variant.gtin.clone(),
                     price: public_price(PriceInput {
                         gross,
+                        reference,
                         vat_percent,
                         small_business,
                         measure: variant.net_quantity.zip(variant.unit),
@@ -593,31 +609,19 @@ fn check_variant(
         && variant
             .sku
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-'));
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if !sku_ok {
-        errors.add(
-            &at("sku"),
-            "must be 1–64 letters, digits, `.`, `_`, `/` or `-`",
-        );
+        errors.add(&at("sku"), "must be 1–64 letters, digits, `.`, `_` or `-`");
     }
     check_pairs(errors, &at("options"), &variant.options, 10);
     let gtin = match variant.gtin.as_deref() {
         Some(gtin) => errors.check(&at("gtin"), pricing::gtin(gtin)).map(Some),
         None => Some(None),
     };
-    let amount_ok =
-        |money: kernel::money::Money| !money.is_negative() && money.amount() <= MAX_PRICE;
-    if variant.price.is_some_and(|price| !amount_ok(price)) {
-        errors.add(
-            &at("price"),
-            format!("must be between 0.00 and {MAX_PRICE}"),
-        );
-    }
-    if variant.deposit.is_some_and(|deposit| !amount_ok(deposit)) {
-        errors.add(
-            &at("deposit"),
-            format!("must be between 0.00 and {MAX_PRICE}"),
-        );
+    for (field, amount) in [("price", variant.price), ("deposit", variant.deposit)] {
+        if let Some(message) = amount.and_then(invalid_amount) {
+            errors.add(&at(field), message);
+        }
     }
     match (variant.net_quantity, variant.unit) {
         (Some(quantity), Some(_)) => {
@@ -695,4 +699,115 @@ fn product_of(row: repo::ProductRow, variants: Vec<Variant>) -> Product {
         updated_at: row.updated_at,
         variants,
     }
+}
+
+impl CatalogService {
+    /// Sets a variant's regular price; each change is appended to the price history.
+    pub async fn set_price(
+        &self,
+        principal: &Principal,
+        vendor_id: VendorId,
+        sku: &str,
+        request: NewPrice,
+    ) -> Result<Variant, CatalogError> {
+        let mut tx = self.pool.begin().await?;
+        vendor::service::access(
+            &mut tx,
+            principal,
+            vendor_id,
+            Permission::WriteCatalog,
+            false,
+        )
+        .await?;
+        let mut errors = FieldErrors::new();
+        if let Some(message) = invalid_amount(request.price) {
+            errors.add("price", message);
+        }
+        errors.finish()?;
+        let variant = repo::lock_variant_by_sku(&mut tx, vendor_id, sku)
+            .await?
+            .ok_or(CatalogError::VariantNotFound)?;
+        let price = request.price.amount();
+        if variant.price != Some(price) {
+            let now = self.clock.now();
+            repo::set_variant_price(&mut tx, variant.id, price, now).await?;
+            repo::record_price(&mut tx, variant.id, price, now).await?;
+        }
+        let updated = repo::lock_variant_by_sku(&mut tx, vendor_id, sku)
+            .await?
+            .ok_or(CatalogError::VariantNotFound)?;
+        tx.commit().await?;
+        Ok(variant_of(updated))
+    }
+
+    /// Announces a reduction of a priced variant. While it runs, customers see the reduced
+    /// price and the reference price § 11 PAngV requires.
+    pub async fn add_reduction(
+        &self,
+        principal: &Principal,
+        vendor_id: VendorId,
+        sku: &str,
+        request: NewReduction,
+    ) -> Result<PriceReduction, CatalogError> {
+        let mut tx = self.pool.begin().await?;
+        vendor::service::access(
+            &mut tx,
+            principal,
+            vendor_id,
+            Permission::WriteCatalog,
+            false,
+        )
+        .await?;
+        let now = self.clock.now();
+        let mut errors = FieldErrors::new();
+        if let Some(message) = invalid_amount(request.price) {
+            errors.add("price", message);
+        }
+        if request.starts_at < now {
+            errors.add("starts_at", "must not be in the past");
+        }
+        if request.ends_at.is_some_and(|end| end <= request.starts_at) {
+            errors.add("ends_at", "must be after `starts_at`");
+        }
+        errors.finish()?;
+        let variant = repo::lock_variant_by_sku(&mut tx, vendor_id, sku)
+            .await?
+            .ok_or(CatalogError::VariantNotFound)?;
+        let below_regular = variant
+            .price
+            .is_some_and(|regular| request.price.amount() < regular);
+        if !below_regular {
+            return Err(Problem::validation(vec![FieldError::new(
+                "price",
+                "must be below the variant's regular price",
+            )])
+            .into());
+        }
+        let id = uuid::Uuid::now_v7();
+        let reduction = Reduction {
+            price: request.price,
+            starts_at: request.starts_at,
+            ends_at: request.ends_at,
+        };
+        match repo::insert_reduction(&mut tx, id, variant.id, &reduction, now).await {
+            Err(error) if kernel::db::exclusion_violation(&error) => {
+                return Err(CatalogError::ReductionOverlaps)
+            }
+            result => result?,
+        }
+        tx.commit().await?;
+        Ok(PriceReduction {
+            id,
+            sku: variant.sku,
+            price: reduction.price,
+            starts_at: reduction.starts_at,
+            ends_at: reduction.ends_at,
+        })
+    }
+}
+
+/// Why an amount cannot be a price or deposit, if it cannot.
+fn invalid_amount(amount: kernel::money::Money) -> Option<String> {
+    (amount.is_negative() || amount.amount() > MAX_PRICE)
+        .then(|| format!("must be between 0.00 and {MAX_PRICE}"))
 }

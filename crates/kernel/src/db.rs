@@ -11,6 +11,11 @@ pub fn unique_violation(error: &sqlx::Error) -> Option<&str> {
     }
 }
 
+/// Whether `error` is an exclusion violation (e.g. two overlapping ranges).
+pub fn exclusion_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.code().as_deref() == Some("23P01"))
+}
+
 /// Runs `delete` in a savepoint. `Ok(true)`: the row is gone. `Ok(false)`: a foreign key
 /// still refers to it (stock, orders, products...), nothing was deleted and the transaction
 /// goes on, so the caller can archive the row instead.
