@@ -14,5 +14,6 @@ mod me;
 mod openapi;
 mod ops;
 mod products;
+mod stock;
 mod vendor_access;
 mod vendors;

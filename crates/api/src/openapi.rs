@@ -34,6 +34,7 @@ correlate) and, for invalid input, `errors[]` naming each field. Lists are curso
         (name = "locations", description = "A vendor's stores: address, opening hours, pickup and local delivery."),
         (name = "catalog", description = "The category tree customers browse, and the VAT rates products are sold at."),
         (name = "products", description = "A vendor's products and variants, and products as customers see them."),
+        (name = "stock", description = "Stock per store location, kept in sync by the shop's till or ERP."),
         (name = "operator", description = "Marketplace operators: vendor review and approval, the category tree."),
         (name = "operations", description = "Health, readiness and metrics for operators of the service."),
     ),

@@ -21,6 +21,8 @@ pub enum CatalogError {
     ProductNotFound,
     #[error("no such variant")]
     VariantNotFound,
+    #[error("not enough stock")]
+    StockInsufficient,
     #[error("reductions overlap")]
     ReductionOverlaps,
     #[error("SKU taken")]
@@ -72,6 +74,11 @@ impl From<CatalogError> for Problem {
             CatalogError::VariantNotFound => {
                 Problem::not_found("This vendor has no variant with this SKU.")
             }
+            CatalogError::StockInsufficient => Problem::conflict(
+                "stock_insufficient",
+                "Not enough stock: on-hand stock cannot fall below zero or below what open \
+                 orders have reserved. Nothing changed.",
+            ),
             CatalogError::ReductionOverlaps => Problem::conflict(
                 "reduction_overlaps",
                 "The variant has a reduction in this period; let it end first.",

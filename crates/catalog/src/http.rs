@@ -17,7 +17,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::model::{
     Category, CategoryNode, CategoryUpdate, NewCategory, NewPrice, NewProduct, NewReduction,
-    PriceReduction, Product, PublicProduct, Variant, VatRate,
+    PriceReduction, Product, PublicProduct, StockAdjustment, StockLevel, StockSync, Variant,
+    VatRate,
 };
 use crate::service::{CatalogService, CategoryRemoval};
 
@@ -35,6 +36,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(publish_product)
         .service(set_price)
         .service(add_reduction)
+        .service(sync_stock)
+        .service(adjust_stock)
+        .service(list_stock)
         .service(public_product);
 }
 
@@ -457,4 +461,120 @@ async fn add_reduction(
         .add_reduction(&principal.0, vendor_id, &sku, request)
         .await?;
     Ok(HttpResponse::Created().json(reduction))
+}
+
+/// Sync stock from the till
+///
+/// Managers and owners, or an API key with `stock:write`: sets the on-hand count of up to
+/// 1,000 (SKU, location) rows at once, all or nothing — one invalid row (`errors` names each
+/// as `items[i].field`) changes nothing. Sending the same counts again changes nothing, so a
+/// till can simply send its whole stock. Answers the resulting stock of the rows.
+#[utoipa::path(
+    operation_id = "sync_stock",
+    tag = "stock",
+    security(("bearer" = []), ("api_key" = [])),
+    params(("vendor_id" = uuid::Uuid, Path, description = "The vendor's id.")),
+    request_body = StockSync,
+    responses(
+        (status = 200, description = "The stock of the rows.", body = Page<StockLevel>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+    )
+)]
+#[put("/vendors/{vendor_id}/stock")]
+async fn sync_stock(
+    principal: Authenticated,
+    service: web::Data<CatalogService>,
+    vendor_id: web::Path<VendorId>,
+    Json(sync): Json<StockSync>,
+) -> Result<web::Json<Page<StockLevel>>, Problem> {
+    Ok(web::Json(Page::all(
+        service.sync_stock(&principal.0, *vendor_id, sync).await?,
+    )))
+}
+
+/// Adjust stock
+///
+/// Managers and owners, or an API key with `stock:write`: adds or takes away units with a
+/// reason (in-store sale, breakage, delivery, return, correction). Concurrent adjustments
+/// all count; stock never falls below zero or what open orders reserved
+/// (`409 stock_insufficient`, nothing changed).
+#[utoipa::path(
+    operation_id = "adjust_stock",
+    tag = "stock",
+    security(("bearer" = []), ("api_key" = [])),
+    params(("vendor_id" = uuid::Uuid, Path, description = "The vendor's id.")),
+    request_body = StockAdjustment,
+    responses(
+        (status = 200, description = "The stock after the adjustment.", body = StockLevel),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+    )
+)]
+#[post("/vendors/{vendor_id}/stock/adjustments")]
+async fn adjust_stock(
+    principal: Authenticated,
+    service: web::Data<CatalogService>,
+    vendor_id: web::Path<VendorId>,
+    Json(adjustment): Json<StockAdjustment>,
+) -> Result<web::Json<StockLevel>, Problem> {
+    Ok(web::Json(
+        service
+            .adjust_stock(&principal.0, *vendor_id, adjustment)
+            .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StockParams {
+    /// Only this SKU.
+    sku: Option<String>,
+}
+
+/// The vendor's stock
+///
+/// Managers and owners, or an API key with `catalog:read`: on hand, reserved and available
+/// per SKU and location, by SKU.
+#[utoipa::path(
+    operation_id = "list_stock",
+    tag = "stock",
+    security(("bearer" = []), ("api_key" = [])),
+    params(("vendor_id" = uuid::Uuid, Path, description = "The vendor's id."), StockParams, PageParams),
+    responses(
+        (status = 200, description = "A page of stock levels.", body = Page<StockLevel>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+    )
+)]
+#[get("/vendors/{vendor_id}/stock")]
+async fn list_stock(
+    principal: Authenticated,
+    service: web::Data<CatalogService>,
+    vendor_id: web::Path<VendorId>,
+    params: web::Query<StockParams>,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<Page<StockLevel>>, Problem> {
+    let sku = params.sku.as_deref().filter(|sku| !sku.is_empty());
+    Ok(web::Json(
+        service.stock(&principal.0, *vendor_id, sku, &page).await?,
+    ))
 }

@@ -418,3 +418,73 @@ pub struct PriceReduction {
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
 }
+
+pub const MAX_STOCK_ROWS: usize = 1_000;
+pub const MAX_STOCK: i32 = 1_000_000;
+
+/// One row of a stock sync: the on-hand count of a SKU at a location.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StockCount {
+    #[schema(example = "ESP-500")]
+    pub sku: String,
+    pub location_id: kernel::id::LocationId,
+    #[schema(minimum = 0, maximum = 1000000, example = 12)]
+    pub on_hand: i32,
+}
+
+/// The stock a shop's till or ERP reports: up to 1,000 rows, applied all or nothing.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StockSync {
+    #[schema(min_items = 1, max_items = 1000)]
+    pub items: Vec<StockCount>,
+}
+
+/// Why stock changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StockReason {
+    InStoreSale,
+    Breakage,
+    Delivery,
+    Return,
+    Correction,
+}
+
+impl StockReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StockReason::InStoreSale => "in_store_sale",
+            StockReason::Breakage => "breakage",
+            StockReason::Delivery => "delivery",
+            StockReason::Return => "return",
+            StockReason::Correction => "correction",
+        }
+    }
+}
+
+/// A change of on-hand stock by a number of units.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StockAdjustment {
+    #[schema(example = "ESP-500")]
+    pub sku: String,
+    pub location_id: kernel::id::LocationId,
+    /// Units added (positive) or taken away (negative); not 0.
+    #[schema(example = -1, minimum = -1000000, maximum = 1000000)]
+    pub delta: i32,
+    pub reason: StockReason,
+}
+
+/// The stock of a SKU at a location.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StockLevel {
+    pub sku: String,
+    pub location_id: kernel::id::LocationId,
+    pub on_hand: i32,
+    /// Held by open orders.
+    pub reserved: i32,
+    /// What can be sold: `on_hand - reserved`.
+    pub available: i32,
+}

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::id::CategoryId;
-use kernel::id::{ProductId, VariantId, VendorId};
+use kernel::id::{LocationId, ProductId, VariantId, VendorId};
 use rust_decimal::Decimal;
 use sqlx::types::Json;
 use sqlx::PgConnection;
@@ -485,4 +485,178 @@ pub async fn insert_reduction(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// `(sku, variant)` of the vendor's variants with these SKUs.
+pub async fn variants_by_skus(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    skus: &[String],
+) -> Result<Vec<(String, VariantId)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT sku, id AS "id: VariantId" FROM product_variants
+           WHERE vendor_id = $1 AND sku = ANY($2)"#,
+        vendor_id.0,
+        skus,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.sku, row.id)).collect())
+}
+
+/// Sets on-hand stock; returns `(before, after)`, or `None` when it would fall below what
+/// is reserved.
+pub async fn set_stock(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    variant_id: VariantId,
+    location_id: LocationId,
+    on_hand: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<(i32, i32)>, sqlx::Error> {
+    // Locks an existing row first, so that `before` is the count this change replaces.
+    let before = sqlx::query_scalar!(
+        "SELECT on_hand FROM stock WHERE variant_id = $1 AND location_id = $2 FOR UPDATE",
+        variant_id.0,
+        location_id.0,
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .unwrap_or(0);
+    let after = sqlx::query_scalar!(
+        "INSERT INTO stock (variant_id, location_id, vendor_id, on_hand, updated_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (variant_id, location_id) DO UPDATE
+             SET on_hand = EXCLUDED.on_hand, updated_at = EXCLUDED.updated_at
+             WHERE stock.reserved <= EXCLUDED.on_hand
+         RETURNING on_hand",
+        variant_id.0,
+        location_id.0,
+        vendor_id.0,
+        on_hand,
+        now,
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(after.map(|after| (before, after)))
+}
+
+/// Adds `delta` to on-hand stock in one statement (concurrent adjustments never lose an
+/// update); returns the new on-hand count, or `None` when it would fall below what is
+/// reserved (or below zero).
+pub async fn adjust_stock(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    variant_id: VariantId,
+    location_id: LocationId,
+    delta: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<i32>, sqlx::Error> {
+    if delta >= 0 {
+        sqlx::query_scalar!(
+            "INSERT INTO stock (variant_id, location_id, vendor_id, on_hand, updated_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (variant_id, location_id) DO UPDATE
+                 SET on_hand = stock.on_hand + EXCLUDED.on_hand, updated_at = EXCLUDED.updated_at
+             RETURNING on_hand",
+            variant_id.0,
+            location_id.0,
+            vendor_id.0,
+            delta,
+            now,
+        )
+        .fetch_optional(conn)
+        .await
+    } else {
+        sqlx::query_scalar!(
+            "UPDATE stock SET on_hand = on_hand + $3, updated_at = $4
+             WHERE variant_id = $1 AND location_id = $2 AND on_hand + $3 >= reserved
+             RETURNING on_hand",
+            variant_id.0,
+            location_id.0,
+            delta,
+            now,
+        )
+        .fetch_optional(conn)
+        .await
+    }
+}
+
+pub async fn record_movement(
+    conn: &mut PgConnection,
+    variant_id: VariantId,
+    location_id: LocationId,
+    delta: i32,
+    reason: &str,
+    on_hand_after: i32,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO stock_movements
+             (id, variant_id, location_id, delta, reason, on_hand_after, occurred_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        uuid::Uuid::now_v7(),
+        variant_id.0,
+        location_id.0,
+        delta,
+        reason,
+        on_hand_after,
+        now,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub struct StockRow {
+    pub sku: String,
+    pub location_id: LocationId,
+    pub on_hand: i32,
+    pub reserved: i32,
+}
+
+/// The vendor's stock (of one SKU, or all), by SKU and location, after the cursor.
+pub async fn stock_levels(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    sku: Option<&str>,
+    after: Option<(String, LocationId)>,
+    limit: i64,
+) -> Result<Vec<StockRow>, sqlx::Error> {
+    let (after_sku, after_location) = after.map(|(sku, id)| (sku, id.0)).unzip();
+    sqlx::query_as!(
+        StockRow,
+        r#"SELECT v.sku, s.location_id AS "location_id: LocationId", s.on_hand, s.reserved
+           FROM stock s JOIN product_variants v ON v.id = s.variant_id
+           WHERE s.vendor_id = $1
+             AND ($2::text IS NULL OR v.sku = $2)
+             AND ($3::text IS NULL OR (v.sku, s.location_id) > ($3, $4::uuid))
+           ORDER BY v.sku, s.location_id
+           LIMIT $5"#,
+        vendor_id.0,
+        sku,
+        after_sku,
+        after_location,
+        limit,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// One stock level, for answering an adjustment.
+pub async fn stock_level(
+    conn: &mut PgConnection,
+    variant_id: VariantId,
+    location_id: LocationId,
+) -> Result<Option<StockRow>, sqlx::Error> {
+    sqlx::query_as!(
+        StockRow,
+        r#"SELECT v.sku, s.location_id AS "location_id: LocationId", s.on_hand, s.reserved
+           FROM stock s JOIN product_variants v ON v.id = s.variant_id
+           WHERE s.variant_id = $1 AND s.location_id = $2"#,
+        variant_id.0,
+        location_id.0,
+    )
+    .fetch_optional(conn)
+    .await
 }

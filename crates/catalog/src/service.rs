@@ -4,21 +4,22 @@
 use account::model::Email;
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::auth::Principal;
-use kernel::id::{CategoryId, ProductId, VariantId, VendorId};
+use kernel::id::{CategoryId, LocationId, ProductId, VariantId, VendorId};
 use kernel::pagination::{Page, PageParams};
 use kernel::validation::{text, FieldErrors};
 use kernel::{slug, FieldError, Problem, SharedClock};
 use rust_decimal::Decimal;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use vendor::Permission;
 
 use crate::error::CatalogError;
 use crate::model::{
     tree, Category, CategoryNode, CategoryUpdate, Contact, NewCategory, NewPrice, NewProduct,
     NewReduction, NewVariant, PriceReduction, Product, ProductStatus, PublicProduct, PublicVariant,
-    Safety, Variant, VatRate, VatRateCode, WithdrawalExempt, CATEGORY_NAME_MAX_CHARS,
+    Safety, StockAdjustment, StockLevel, StockSync, Variant, VatRate, VatRateCode,
+    WithdrawalExempt, CATEGORY_NAME_MAX_CHARS, MAX_STOCK, MAX_STOCK_ROWS,
 };
 use crate::pricing::{self, current_price, public_price, PriceChange, PriceInput, Reduction, Unit};
 use crate::repo;
@@ -810,4 +811,183 @@ impl CatalogService {
 fn invalid_amount(amount: kernel::money::Money) -> Option<String> {
     (amount.is_negative() || amount.amount() > MAX_PRICE)
         .then(|| format!("must be between 0.00 and {MAX_PRICE}"))
+}
+
+impl CatalogService {
+    /// Sets on-hand stock for up to 1,000 (SKU, location) rows, all or nothing; sending the
+    /// same counts again changes nothing. Every invalid row is named.
+    pub async fn sync_stock(
+        &self,
+        principal: &Principal,
+        vendor_id: VendorId,
+        sync: StockSync,
+    ) -> Result<Vec<StockLevel>, CatalogError> {
+        let mut tx = self.pool.begin().await?;
+        vendor::service::access(&mut tx, principal, vendor_id, Permission::WriteStock, false)
+            .await?;
+        let mut errors = FieldErrors::new();
+        if sync.items.is_empty() || sync.items.len() > MAX_STOCK_ROWS {
+            errors.add("items", format!("must have 1 to {MAX_STOCK_ROWS} rows"));
+        }
+        let skus: Vec<String> = sync.items.iter().map(|item| item.sku.clone()).collect();
+        let variants: HashMap<String, VariantId> =
+            repo::variants_by_skus(&mut tx, vendor_id, &skus)
+                .await?
+                .into_iter()
+                .collect();
+        let locations = vendor::service::active_location_ids(&mut tx, vendor_id).await?;
+        let mut seen = HashSet::new();
+        let mut rows = Vec::new();
+        for (index, item) in sync.items.iter().enumerate() {
+            let at = |field: &str| format!("items[{index}].{field}");
+            let variant = variants.get(&item.sku);
+            if variant.is_none() {
+                errors.add(&at("sku"), "is not a SKU of this vendor");
+            }
+            if !locations.contains(&item.location_id) {
+                errors.add(
+                    &at("location_id"),
+                    "is not an active location of this vendor",
+                );
+            }
+            if !(0..=MAX_STOCK).contains(&item.on_hand) {
+                errors.add(&at("on_hand"), format!("must be between 0 and {MAX_STOCK}"));
+            }
+            if !seen.insert((item.sku.as_str(), item.location_id)) {
+                errors.add(&at("sku"), "appears more than once for this location");
+            }
+            if let Some(variant) = variant {
+                rows.push((*variant, item.location_id, item.on_hand, index));
+            }
+        }
+        errors.finish()?;
+        // A fixed order, so that concurrent syncs lock rows in the same order.
+        rows.sort_by_key(|(variant, location, _, _)| (*variant, *location));
+        let now = self.clock.now();
+        let mut levels = Vec::new();
+        for (variant, location, on_hand, index) in rows {
+            let Some((before, after)) =
+                repo::set_stock(&mut tx, vendor_id, variant, location, on_hand, now).await?
+            else {
+                return Err(Problem::validation(vec![FieldError::new(
+                    format!("items[{index}].on_hand"),
+                    "is below what open orders have reserved",
+                )])
+                .into());
+            };
+            if before != after {
+                repo::record_movement(
+                    &mut tx,
+                    variant,
+                    location,
+                    after - before,
+                    "sync",
+                    after,
+                    now,
+                )
+                .await?;
+            }
+            if let Some(level) = repo::stock_level(&mut tx, variant, location).await? {
+                levels.push(stock_level_of(level));
+            }
+        }
+        tx.commit().await?;
+        Ok(levels)
+    }
+
+    /// Adds or takes away units with a reason; on-hand stock never goes below what is
+    /// reserved (`409 stock_insufficient`), and concurrent adjustments all count.
+    pub async fn adjust_stock(
+        &self,
+        principal: &Principal,
+        vendor_id: VendorId,
+        adjustment: StockAdjustment,
+    ) -> Result<StockLevel, CatalogError> {
+        let mut tx = self.pool.begin().await?;
+        vendor::service::access(&mut tx, principal, vendor_id, Permission::WriteStock, false)
+            .await?;
+        let mut errors = FieldErrors::new();
+        if adjustment.delta == 0 || adjustment.delta.abs() > MAX_STOCK {
+            errors.add(
+                "delta",
+                format!("must be between -{MAX_STOCK} and {MAX_STOCK}, not 0"),
+            );
+        }
+        let variant =
+            repo::variants_by_skus(&mut tx, vendor_id, std::slice::from_ref(&adjustment.sku))
+                .await?
+                .pop()
+                .map(|(_, id)| id);
+        if variant.is_none() {
+            errors.add("sku", "is not a SKU of this vendor");
+        }
+        let locations = vendor::service::active_location_ids(&mut tx, vendor_id).await?;
+        if !locations.contains(&adjustment.location_id) {
+            errors.add("location_id", "is not an active location of this vendor");
+        }
+        let variant = errors.finish_with(variant)?;
+        let now = self.clock.now();
+        let after = repo::adjust_stock(
+            &mut tx,
+            vendor_id,
+            variant,
+            adjustment.location_id,
+            adjustment.delta,
+            now,
+        )
+        .await?
+        .ok_or(CatalogError::StockInsufficient)?;
+        repo::record_movement(
+            &mut tx,
+            variant,
+            adjustment.location_id,
+            adjustment.delta,
+            adjustment.reason.as_str(),
+            after,
+            now,
+        )
+        .await?;
+        let level = repo::stock_level(&mut tx, variant, adjustment.location_id)
+            .await?
+            .ok_or(CatalogError::VariantNotFound)?;
+        tx.commit().await?;
+        Ok(stock_level_of(level))
+    }
+
+    /// The vendor's stock, of one SKU or all, by SKU and location.
+    pub async fn stock(
+        &self,
+        principal: &Principal,
+        vendor_id: VendorId,
+        sku: Option<&str>,
+        page: &PageParams,
+    ) -> Result<Page<StockLevel>, CatalogError> {
+        let limit = page.limit()?;
+        let after = page.after::<(String, LocationId)>()?;
+        let mut conn = self.pool.acquire().await?;
+        vendor::service::access(
+            &mut conn,
+            principal,
+            vendor_id,
+            Permission::ReadCatalog,
+            false,
+        )
+        .await?;
+        let rows =
+            repo::stock_levels(&mut conn, vendor_id, sku, after, i64::from(limit) + 1).await?;
+        let items = rows.into_iter().map(stock_level_of).collect();
+        Ok(Page::from_rows(items, limit, |level: &StockLevel| {
+            (level.sku.clone(), level.location_id)
+        }))
+    }
+}
+
+fn stock_level_of(row: repo::StockRow) -> StockLevel {
+    StockLevel {
+        sku: row.sku,
+        location_id: row.location_id,
+        on_hand: row.on_hand,
+        reserved: row.reserved,
+        available: row.on_hand - row.reserved,
+    }
 }

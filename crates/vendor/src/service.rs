@@ -864,6 +864,15 @@ pub async fn ensure_can_sell(
     }
 }
 
+/// The vendor's locations that are not archived (stock can only be kept there).
+pub async fn active_location_ids(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+) -> Result<Vec<LocationId>, VendorError> {
+    let rows = repo::locations_of(conn, &[vendor_id], false, None).await?;
+    Ok(rows.into_iter().map(|row| row.id).collect())
+}
+
 /// Who sells a product, with the legal notice buyers must see; `None` unless the vendor may
 /// sell (approved).
 pub async fn seller(
