@@ -587,7 +587,12 @@ fn check_safety(errors: &mut FieldErrors, safety: &Safety) -> Option<Safety> {
             );
         }
     }
-    let warnings = match safety.warnings.as_deref() {
+    // An empty text is no warning at all.
+    let warnings = match safety
+        .warnings
+        .as_deref()
+        .filter(|text| !text.trim().is_empty())
+    {
         Some(warnings) => errors
             .check("safety.warnings", text(warnings, 5_000, true))
             .map(Some),
@@ -720,14 +725,14 @@ impl CatalogService {
             false,
         )
         .await?;
+        let variant = repo::lock_variant_by_sku(&mut tx, vendor_id, sku)
+            .await?
+            .ok_or(CatalogError::VariantNotFound)?;
         let mut errors = FieldErrors::new();
         if let Some(message) = invalid_amount(request.price) {
             errors.add("price", message);
         }
         errors.finish()?;
-        let variant = repo::lock_variant_by_sku(&mut tx, vendor_id, sku)
-            .await?
-            .ok_or(CatalogError::VariantNotFound)?;
         let price = request.price.amount();
         if variant.price != Some(price) {
             let now = self.clock.now();
@@ -759,6 +764,9 @@ impl CatalogService {
             false,
         )
         .await?;
+        let variant = repo::lock_variant_by_sku(&mut tx, vendor_id, sku)
+            .await?
+            .ok_or(CatalogError::VariantNotFound)?;
         let now = self.clock.now();
         let mut errors = FieldErrors::new();
         if let Some(message) = invalid_amount(request.price) {
@@ -771,9 +779,6 @@ impl CatalogService {
             errors.add("ends_at", "must be after `starts_at`");
         }
         errors.finish()?;
-        let variant = repo::lock_variant_by_sku(&mut tx, vendor_id, sku)
-            .await?
-            .ok_or(CatalogError::VariantNotFound)?;
         let below_regular = variant
             .price
             .is_some_and(|regular| request.price.amount() < regular);
