@@ -2,7 +2,7 @@
 //! German law wants them shown, and who may touch a vendor's catalog.
 
 use crate::helpers::{application, fields, json_of, problem_of, ApprovedVendor, TestApp};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 async fn category(app: &TestApp, vendor: &ApprovedVendor) -> String {
@@ -557,4 +557,100 @@ async fn reductions_show_the_lowest_price_of_the_30_days_before() {
     )
     .await;
     assert_eq!(fields(&problem), ["price"]);
+}
+
+#[tokio::test]
+async fn integrators_upsert_and_import_products_by_sku() {
+    let app = TestApp::spawn().await;
+    let vendor = app.approved_vendor("Weinhandel Rebe").await;
+    let erp = app
+        .api_key(&vendor, &["catalog:write", "catalog:read"])
+        .await;
+    let path = |sku: &str| format!("/v1/vendors/{}/products/by-sku/{sku}", vendor.id);
+    let wine = |price: &str| {
+        json!({"title": "Spätburgunder", "variants": [
+            {"sku": "SB-075", "price": price, "vat_rate": "standard",
+             "net_quantity": "0.75", "unit": "l", "deposit": "0.25"}]})
+    };
+    let put = |sku: &str, body: Value| {
+        let (app, erp, path) = (&app, &erp, path(sku));
+        async move { app.send(Method::PUT, &path, Some(&body), Some(erp)).await }
+    };
+    let created = json_of(put("SB-075", wine("12.90")).await, StatusCode::CREATED).await;
+    let replaced = json_of(put("SB-075", wine("11.90")).await, StatusCode::OK).await;
+    assert_eq!(replaced["id"], created["id"]);
+    assert_eq!(replaced["variants"][0]["price"], "11.90");
+    let history: i64 = sqlx::query_scalar("SELECT count(*) FROM price_history")
+        .fetch_one(&mut app.db().await)
+        .await
+        .unwrap();
+    assert_eq!(history, 2);
+    let problem = problem_of(
+        put("OTHER", wine("9.90")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["variants"]);
+
+    // One bad row refuses the whole import.
+    let import = format!("/v1/vendors/{}/products/import", vendor.id);
+    let problem = problem_of(
+        app.post(
+            &import,
+            &json!({"items": [
+                {"sku": "RS-075", "product": {"title": "Riesling", "variants": [
+                    {"sku": "RS-075", "price": "9.90", "vat_rate": "standard"}]}},
+                {"sku": "GB-075", "product": {"title": "", "variants": [
+                    {"sku": "GB-075", "gtin": "123", "vat_rate": "standard"}]}}
+            ]}),
+            Some(&erp),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        fields(&problem),
+        [
+            "items[1].product.title",
+            "items[1].product.variants[0].gtin"
+        ]
+    );
+    let result = json_of(
+        app.post(
+            &import,
+            &json!({"items": [
+                {"sku": "RS-075", "product": {"title": "Riesling", "variants": [
+                    {"sku": "RS-075", "price": "9.90", "vat_rate": "standard"}]}},
+                {"sku": "SB-075", "product": wine("10.90")}
+            ]}),
+            Some(&erp),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(result, json!({"created": 1, "updated": 1}));
+    let listed = json_of(
+        app.get(&format!("/v1/vendors/{}/products", vendor.id), Some(&erp))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+    // A SKU of another product cannot be taken over.
+    let problem = problem_of(
+        put(
+            "RS-075",
+            json!({"title": "Riesling", "variants": [
+                {"sku": "RS-075", "vat_rate": "standard"}, {"sku": "SB-075", "vat_rate": "standard"}]}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "sku_taken",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["variants[1].sku"]);
 }

@@ -16,9 +16,9 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::model::{
-    Category, CategoryNode, CategoryUpdate, NewCategory, NewPrice, NewProduct, NewReduction,
-    PriceReduction, Product, PublicProduct, StockAdjustment, StockLevel, StockSync, Variant,
-    VatRate,
+    Category, CategoryNode, CategoryUpdate, ImportResult, NewCategory, NewPrice, NewProduct,
+    NewReduction, PriceReduction, Product, ProductImport, PublicProduct, StockAdjustment,
+    StockLevel, StockSync, Variant, VatRate,
 };
 use crate::service::{CatalogService, CategoryRemoval};
 
@@ -34,6 +34,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_products)
         .service(get_product)
         .service(publish_product)
+        .service(upsert_product)
+        .service(import_products)
         .service(set_price)
         .service(add_reduction)
         .service(sync_stock)
@@ -576,5 +578,92 @@ async fn list_stock(
     let sku = params.sku.as_deref().filter(|sku| !sku.is_empty());
     Ok(web::Json(
         service.stock(&principal.0, *vendor_id, sku, &page).await?,
+    ))
+}
+
+/// Create or replace a product by SKU
+///
+/// Managers and owners, or an API key with `catalog:write` — how an ERP keeps the catalog in
+/// step: the product that has a variant with this SKU gets the body's fields and variants
+/// (matched by SKU; changed prices go into the price history; variants not named stay). If
+/// no product has the SKU, the product is created as a `draft` (`201`). The body must
+/// contain the variant with this SKU. An active product must stay complete
+/// (`422 publish_incomplete`); its status does not change.
+#[utoipa::path(
+    operation_id = "upsert_product_by_sku",
+    tag = "products",
+    security(("bearer" = []), ("api_key" = [])),
+    params(
+        ("vendor_id" = uuid::Uuid, Path, description = "The vendor's id."),
+        ("sku" = String, Path, description = "The SKU of one of the product's variants."),
+    ),
+    request_body = NewProduct,
+    responses(
+        (status = 200, description = "The replaced product.", body = Product),
+        (status = 201, description = "The created draft product.", body = Product),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+    )
+)]
+#[put("/vendors/{vendor_id}/products/by-sku/{sku}")]
+async fn upsert_product(
+    principal: Authenticated,
+    service: web::Data<CatalogService>,
+    path: web::Path<(VendorId, String)>,
+    Json(request): Json<NewProduct>,
+) -> Result<HttpResponse, Problem> {
+    let (vendor_id, sku) = path.into_inner();
+    let (product, created) = service
+        .upsert_product(&principal.0, vendor_id, &sku, request)
+        .await?;
+    Ok(if created {
+        HttpResponse::Created().json(product)
+    } else {
+        HttpResponse::Ok().json(product)
+    })
+}
+
+/// Import products
+///
+/// Managers and owners, or an API key with `catalog:write`: up to 1,000 products, each
+/// created or replaced by SKU as in `PUT …/products/by-sku/{sku}`, in one transaction — all
+/// or nothing. Errors name the row: `items[3].product.variants[0].gtin`.
+#[utoipa::path(
+    operation_id = "import_products",
+    tag = "products",
+    security(("bearer" = []), ("api_key" = [])),
+    params(("vendor_id" = uuid::Uuid, Path, description = "The vendor's id.")),
+    request_body = ProductImport,
+    responses(
+        (status = 200, description = "How many were created and replaced.", body = ImportResult),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+    )
+)]
+#[post("/vendors/{vendor_id}/products/import")]
+async fn import_products(
+    principal: Authenticated,
+    service: web::Data<CatalogService>,
+    vendor_id: web::Path<VendorId>,
+    Json(import): Json<ProductImport>,
+) -> Result<web::Json<ImportResult>, Problem> {
+    Ok(web::Json(
+        service
+            .import_products(&principal.0, *vendor_id, import)
+            .await?,
     ))
 }

@@ -488,3 +488,29 @@ pub struct StockLevel {
     /// What can be sold: `on_hand - reserved`.
     pub available: i32,
 }
+
+pub const MAX_IMPORT_ROWS: usize = 1_000;
+
+/// One product of an import, identified by the SKU of one of its variants.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportItem {
+    #[schema(example = "ESP-500")]
+    pub sku: String,
+    pub product: NewProduct,
+}
+
+/// Up to 1,000 products, created or replaced by SKU, all or nothing.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductImport {
+    #[schema(min_items = 1, max_items = 1000)]
+    pub items: Vec<ImportItem>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportResult {
+    pub created: u32,
+    pub updated: u32,
+}

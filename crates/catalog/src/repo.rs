@@ -660,3 +660,66 @@ pub async fn stock_level(
     .fetch_optional(conn)
     .await
 }
+
+/// Replaces the editable fields of a product (not its status).
+pub async fn update_product(conn: &mut PgConnection, row: &ProductRow) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE products SET category_id = $2, title = $3, description = $4, brand = $5,
+             images = $6, attributes = $7, safety = $8, withdrawal_exempt = $9, updated_at = $10
+         WHERE id = $1",
+        row.id.0,
+        row.category_id.map(|id| id.0),
+        row.title,
+        row.description,
+        row.brand,
+        &row.images,
+        &row.attributes as _,
+        &row.safety as _,
+        row.withdrawal_exempt,
+        row.updated_at,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Replaces the fields of an existing variant (keeps its id, SKU and position).
+pub async fn update_variant(
+    conn: &mut PgConnection,
+    id: VariantId,
+    row: &VariantRow,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE product_variants SET options = $2, gtin = $3, price = $4, vat_rate = $5,
+             net_quantity = $6, unit = $7, deposit = $8, weight_grams = $9, updated_at = $10
+         WHERE id = $1",
+        id.0,
+        &row.options as _,
+        row.gtin,
+        row.price,
+        row.vat_rate,
+        row.net_quantity,
+        row.unit,
+        row.deposit,
+        row.weight_grams,
+        now,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The position after the product's last variant.
+pub async fn next_variant_position(
+    conn: &mut PgConnection,
+    product_id: ProductId,
+) -> Result<i32, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT COALESCE(max(position) + 1, 0) AS "next!" FROM product_variants
+           WHERE product_id = $1"#,
+        product_id.0,
+    )
+    .fetch_one(conn)
+    .await
+}

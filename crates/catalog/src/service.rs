@@ -16,10 +16,11 @@ use vendor::Permission;
 
 use crate::error::CatalogError;
 use crate::model::{
-    tree, Category, CategoryNode, CategoryUpdate, Contact, NewCategory, NewPrice, NewProduct,
-    NewReduction, NewVariant, PriceReduction, Product, ProductStatus, PublicProduct, PublicVariant,
-    Safety, StockAdjustment, StockLevel, StockSync, Variant, VatRate, VatRateCode,
-    WithdrawalExempt, CATEGORY_NAME_MAX_CHARS, MAX_STOCK, MAX_STOCK_ROWS,
+    tree, Category, CategoryNode, CategoryUpdate, Contact, ImportResult, NewCategory, NewPrice,
+    NewProduct, NewReduction, NewVariant, PriceReduction, Product, ProductImport, ProductStatus,
+    PublicProduct, PublicVariant, Safety, StockAdjustment, StockLevel, StockSync, Variant, VatRate,
+    VatRateCode, WithdrawalExempt, CATEGORY_NAME_MAX_CHARS, MAX_IMPORT_ROWS, MAX_STOCK,
+    MAX_STOCK_ROWS,
 };
 use crate::pricing::{self, current_price, public_price, PriceChange, PriceInput, Reduction, Unit};
 use crate::repo;
@@ -214,29 +215,91 @@ impl CatalogService {
             false,
         )
         .await?;
-        let now = self.clock.now();
-        let (product, variants) = check_product(vendor_id, &request, now)?;
-        if let Some(category) = product.category_id {
-            match repo::fetch_category(&mut tx, category).await? {
-                Some(category) if category.archived_at.is_none() => {}
-                _ => return Err(CatalogError::UnknownCategory),
-            }
-        }
-        repo::insert_product(&mut tx, &product).await?;
-        for (index, variant) in variants.iter().enumerate() {
-            let position = i32::try_from(index).unwrap_or(i32::MAX);
-            if !repo::insert_variant(&mut tx, vendor_id, position, variant, now).await? {
-                return Err(CatalogError::SkuTaken {
-                    field: format!("variants[{index}].sku"),
-                });
-            }
-            if let Some(price) = variant.price {
-                repo::record_price(&mut tx, variant.id, price, now).await?;
-            }
-        }
-        let created = load_product(&mut tx, vendor_id, product.id).await?;
+        let (product_id, _) =
+            save_product(&mut tx, vendor_id, None, &request, self.clock.now()).await?;
+        let created = load_product(&mut tx, vendor_id, product_id).await?;
         tx.commit().await?;
         Ok(created)
+    }
+
+    /// Creates or replaces the product that has a variant with `sku` (for integrators).
+    pub async fn upsert_product(
+        &self,
+        principal: &Principal,
+        vendor_id: VendorId,
+        sku: &str,
+        request: NewProduct,
+    ) -> Result<(Product, bool), CatalogError> {
+        let mut tx = self.pool.begin().await?;
+        vendor::service::access(
+            &mut tx,
+            principal,
+            vendor_id,
+            Permission::WriteCatalog,
+            false,
+        )
+        .await?;
+        let (product_id, created) =
+            save_product(&mut tx, vendor_id, Some(sku), &request, self.clock.now()).await?;
+        let saved = load_product(&mut tx, vendor_id, product_id).await?;
+        tx.commit().await?;
+        Ok((saved, created))
+    }
+
+    /// Creates or replaces up to 1,000 products by SKU in one transaction: all or nothing,
+    /// with each error named `items[i]....`.
+    pub async fn import_products(
+        &self,
+        principal: &Principal,
+        vendor_id: VendorId,
+        import: ProductImport,
+    ) -> Result<ImportResult, CatalogError> {
+        let mut tx = self.pool.begin().await?;
+        vendor::service::access(
+            &mut tx,
+            principal,
+            vendor_id,
+            Permission::WriteCatalog,
+            false,
+        )
+        .await?;
+        if import.items.is_empty() || import.items.len() > MAX_IMPORT_ROWS {
+            return Err(Problem::validation(vec![FieldError::new(
+                "items",
+                format!("must have 1 to {MAX_IMPORT_ROWS} products"),
+            )])
+            .into());
+        }
+        // Every row's own fields first, so a client learns all of them at once.
+        let now = self.clock.now();
+        let mut errors = FieldErrors::new();
+        for (index, item) in import.items.iter().enumerate() {
+            if let Err(problem) = check_product(vendor_id, &item.product, now) {
+                for error in problem.errors {
+                    errors.add(
+                        &format!("items[{index}].product.{}", error.field),
+                        error.message,
+                    );
+                }
+            }
+        }
+        errors.finish()?;
+        let (mut created, mut updated) = (0, 0);
+        for (index, item) in import.items.iter().enumerate() {
+            match save_product(&mut tx, vendor_id, Some(&item.sku), &item.product, now).await {
+                Ok((_, true)) => created += 1,
+                Ok((_, false)) => updated += 1,
+                Err(error) => {
+                    let mut problem = Problem::from(error);
+                    for error in &mut problem.errors {
+                        error.field = format!("items[{index}].product.{}", error.field);
+                    }
+                    return Err(problem.into());
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(ImportResult { created, updated })
     }
 
     pub async fn product(
@@ -407,6 +470,85 @@ impl CatalogService {
             variants,
         })
     }
+}
+
+/// Creates a product, or with `sku` replaces the product that has a variant with this SKU
+/// (creating it if none has): its fields, and its variants by SKU (changed prices go into the
+/// history; variants not named stay). An active product must stay complete. Returns the
+/// product and whether it was created.
+async fn save_product(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    sku: Option<&str>,
+    request: &NewProduct,
+    now: DateTime<Utc>,
+) -> Result<(ProductId, bool), CatalogError> {
+    if let Some(sku) = sku {
+        if !request.variants.iter().any(|variant| variant.sku == sku) {
+            return Err(Problem::validation(vec![FieldError::new(
+                "variants",
+                format!("must contain the variant with the SKU `{sku}`"),
+            )])
+            .into());
+        }
+    }
+    let (mut product, variants) = check_product(vendor_id, request, now)?;
+    if let Some(category) = product.category_id {
+        match repo::fetch_category(conn, category).await? {
+            Some(category) if category.archived_at.is_none() => {}
+            _ => return Err(CatalogError::UnknownCategory),
+        }
+    }
+    let existing = match sku {
+        Some(sku) => repo::lock_variant_by_sku(conn, vendor_id, sku).await?,
+        None => None,
+    };
+    let created = existing.is_none();
+    match existing {
+        None => repo::insert_product(conn, &product).await?,
+        Some(variant) => {
+            product.id = variant.product_id;
+            repo::update_product(conn, &product).await?;
+        }
+    }
+    let mut position = repo::next_variant_position(conn, product.id).await?;
+    for (index, mut variant) in variants.into_iter().enumerate() {
+        let taken = || CatalogError::SkuTaken {
+            field: format!("variants[{index}].sku"),
+        };
+        variant.product_id = product.id;
+        let current = match created {
+            true => None,
+            false => repo::lock_variant_by_sku(conn, vendor_id, &variant.sku).await?,
+        };
+        match current {
+            Some(current) if current.product_id != product.id => return Err(taken()),
+            Some(current) => {
+                repo::update_variant(conn, current.id, &variant, now).await?;
+                variant.id = current.id;
+                if variant.price == current.price {
+                    continue;
+                }
+            }
+            None => {
+                if !repo::insert_variant(conn, vendor_id, position, &variant, now).await? {
+                    return Err(taken());
+                }
+                position += 1;
+            }
+        }
+        if let Some(price) = variant.price {
+            repo::record_price(conn, variant.id, price, now).await?;
+        }
+    }
+    let saved = load_product(conn, vendor_id, product.id).await?;
+    if saved.status == ProductStatus::Active {
+        let missing = missing_for_publishing(&saved);
+        if !missing.is_empty() {
+            return Err(CatalogError::PublishIncomplete(missing));
+        }
+    }
+    Ok((product.id, created))
 }
 
 /// The product with its variants, if it belongs to the vendor.
