@@ -40,3 +40,10 @@ CREATE INDEX product_prices_price_idx ON product_prices (price, product_id);
 
 -- `in_stock`: a product's stock rows through its variants.
 CREATE INDEX stock_available_idx ON stock (variant_id, location_id) WHERE on_hand > reserved;
+
+-- Products priced before this migration: their lowest regular price from now on (the next
+-- price or reduction write recomputes the timeline with reductions).
+INSERT INTO product_prices (product_id, price, during)
+SELECT product_id, min(price), tstzrange(now(), NULL)
+FROM product_variants WHERE price IS NOT NULL
+GROUP BY product_id;

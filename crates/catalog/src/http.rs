@@ -1,5 +1,5 @@
-//! HTTP handlers of the catalog API: the category tree (public) and its management
-//! (operators).
+//! HTTP handlers of the catalog API: categories, VAT rates, the vendors' products, prices
+//! and stock, and the public product search and product page.
 
 use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 use kernel::auth::{Authenticated, Operator};
@@ -17,10 +17,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::model::{
     Category, CategoryNode, CategoryUpdate, ImportResult, NewCategory, NewPrice, NewProduct,
-    NewReduction, PriceReduction, Product, ProductImport, PublicProduct, StockAdjustment,
-    StockLevel, StockSync, Variant, VatRate,
+    NewReduction, PriceReduction, Product, ProductImport, PublicProduct, SearchPage, SearchSort,
+    StockAdjustment, StockLevel, StockSync, Variant, VatRate,
 };
+use crate::search::{NearQuery, ProductQuery};
 use crate::service::{CatalogService, CategoryRemoval};
+use vendor::http::{given, NearParams};
 
 /// Registers the catalog routes (relative to `/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -41,6 +43,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(sync_stock)
         .service(adjust_stock)
         .service(list_stock)
+        .service(search_products)
         .service(public_product);
 }
 
@@ -355,19 +358,106 @@ async fn publish_product(
     ))
 }
 
+/// Filters and order of the product search.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Words to find in title, brand and description: German stemming ("Mühlen" finds
+    /// "Mühle"), umlauts written out ("muehle"), parts of words ("mühle" finds
+    /// "Kaffeemühle") and small typos ("Kaffemühle").
+    #[param(max_length = 100, example = "kaffeemühle")]
+    q: Option<String>,
+    /// A category by slug or id, with its sub-categories.
+    #[param(example = "kaffee-tee")]
+    category: Option<String>,
+    /// A shop by slug or id.
+    #[param(example = "kaffeeroesterei-mueller")]
+    vendor: Option<String>,
+    /// Lowest current price (reductions applied) in euros, inclusive.
+    #[param(pattern = r"^\d{1,8}(\.\d{1,2})?$", example = "5.00")]
+    min_price: Option<String>,
+    /// Highest current price in euros, inclusive; not below `min_price`.
+    #[param(pattern = r"^\d{1,8}(\.\d{1,2})?$", example = "50.00")]
+    max_price: Option<String>,
+    /// Only products available at one of the shop's stores (within `radius_km` of `near`
+    /// when given).
+    in_stock: Option<bool>,
+    /// Only products within this many km of `near` (default 25, at most 500): the shop has
+    /// a store there (which with `in_stock` or `pickup_today` must have it).
+    #[param(exclusive_minimum = 0, maximum = 500)]
+    radius_km: Option<f64>,
+    /// Only products that can be picked up today: available at a store that offers pickup
+    /// and is open now or later today (its own opening hours and exceptions, local time).
+    pickup_today: Option<bool>,
+    /// The order: `relevance` (default with `q`), `newest` (default without `q`),
+    /// `price_asc`, `price_desc`, or `distance` (needs `near`).
+    sort: Option<SearchSort>,
+    /// Also count all results by category, shop and price band.
+    facets: Option<bool>,
+}
+
+/// Search products
+///
+/// Published products of approved shops, with the price of the cheapest variant as German
+/// law wants it shown. Every filter combines with every other; `next_cursor` continues the
+/// same search (a cursor of another sort is `400 invalid_cursor`). With `near`, each item
+/// has `distance_km` to the nearest matching store. With `facets=true`, `facets` counts all
+/// results (not only the page).
+#[utoipa::path(
+    operation_id = "search_products",
+    tag = "products",
+    security(()),
+    params(SearchParams, NearParams, PageParams),
+    responses(
+        (status = 200, description = "A page of products.", body = SearchPage),
+        (status = 400, response = BadRequest),
+        (status = 422, response = ValidationFailed),
+        (status = 500, response = InternalError),
+    )
+)]
+#[get("/products")]
+async fn search_products(
+    service: web::Data<CatalogService>,
+    params: web::Query<SearchParams>,
+    near: web::Query<NearParams>,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<SearchPage>, Problem> {
+    let params = params.into_inner();
+    let near = near.into_inner();
+    let query = ProductQuery {
+        q: given(params.q),
+        category: given(params.category),
+        vendor: given(params.vendor),
+        min_price: given(params.min_price),
+        max_price: given(params.max_price),
+        in_stock: params.in_stock.unwrap_or(false),
+        near: given(near.near),
+        country: given(near.country),
+        radius_km: params.radius_km,
+        pickup_today: params.pickup_today.unwrap_or(false),
+        sort: params.sort,
+        facets: params.facets.unwrap_or(false),
+    };
+    Ok(web::Json(service.search(&query, &page).await?))
+}
+
 /// A product
 ///
 /// A published product of an approved vendor: variants with prices as German law wants
 /// them shown (gross with VAT rate, or the small-business note; unit price per 1 kg / l /
-/// m / m² / m³; deposit on top), the seller's legal notice and the product-safety data.
+/// m / m² / m³; deposit on top; during a reduction the lowest price of the 30 days before),
+/// the seller's legal notice, the product-safety data, and what each of the shop's stores
+/// has now, with opening hours, pickup and local delivery (nearest first with `near`).
 #[utoipa::path(
     operation_id = "get_public_product",
     tag = "products",
     security(()),
-    params(("product_id" = uuid::Uuid, Path, description = "The product's id.")),
+    params(("product_id" = uuid::Uuid, Path, description = "The product's id."), NearParams),
     responses(
         (status = 200, description = "The product.", body = PublicProduct),
+        (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
+        (status = 422, response = ValidationFailed),
         (status = 500, response = InternalError),
     )
 )]
@@ -375,8 +465,14 @@ async fn publish_product(
 async fn public_product(
     service: web::Data<CatalogService>,
     product_id: web::Path<ProductId>,
+    near: web::Query<NearParams>,
 ) -> Result<web::Json<PublicProduct>, Problem> {
-    Ok(web::Json(service.public_product(*product_id).await?))
+    let near = near.into_inner();
+    let near = NearQuery {
+        near: given(near.near),
+        country: given(near.country),
+    };
+    Ok(web::Json(service.public_product(*product_id, &near).await?))
 }
 
 /// Set a variant's price

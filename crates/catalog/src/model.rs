@@ -386,6 +386,10 @@ pub struct PublicProduct {
     pub withdrawal_exempt: Option<WithdrawalExempt>,
     pub seller: vendor::model::Seller,
     pub variants: Vec<PublicVariant>,
+    /// Available at one of the shop's stores.
+    pub in_stock: bool,
+    /// The shop's stores (nearest first with `near`) and what each has now.
+    pub availability: Vec<StoreAvailability>,
 }
 
 /// A new regular price for a variant.
@@ -513,4 +517,116 @@ pub struct ProductImport {
 pub struct ImportResult {
     pub created: u32,
     pub updated: u32,
+}
+
+/// How search results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchSort {
+    /// Best matches of `q` first; without `q` the same as `newest`.
+    #[default]
+    Relevance,
+    /// Cheapest current price first (reductions applied).
+    PriceAsc,
+    /// Dearest current price first.
+    PriceDesc,
+    /// Most recently published first.
+    Newest,
+    /// Nearest store first; needs `near`.
+    Distance,
+}
+
+/// The shop selling a product, as shown in search results.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ShopSummary {
+    pub id: kernel::id::VendorId,
+    pub slug: String,
+    pub display_name: String,
+}
+
+/// A product in search results.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProductSummary {
+    pub id: ProductId,
+    pub title: String,
+    pub brand: Option<String>,
+    /// The first image, if any.
+    pub image: Option<String>,
+    pub category_id: Option<CategoryId>,
+    pub seller: ShopSummary,
+    /// The price of the cheapest variant now ("ab"), as German law wants it shown.
+    pub price: crate::pricing::PublicPrice,
+    /// Available at one of the shop's stores.
+    pub in_stock: bool,
+    /// Kilometres from `near` to the nearest store of the shop that matches the location
+    /// filters (`in_stock`, `pickup_today`); `null` without `near`.
+    pub distance_km: Option<f64>,
+    pub published_at: DateTime<Utc>,
+}
+
+/// How many results fall into a category.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CategoryFacet {
+    pub id: CategoryId,
+    pub slug: String,
+    pub name: String,
+    pub count: i64,
+}
+
+/// How many results a shop has.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VendorFacet {
+    pub id: kernel::id::VendorId,
+    pub slug: String,
+    pub display_name: String,
+    pub count: i64,
+}
+
+/// How many results cost from `min` up to (not including) `max`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PriceBand {
+    pub min: kernel::money::Money,
+    /// `null`: no upper bound.
+    pub max: Option<kernel::money::Money>,
+    pub count: i64,
+}
+
+/// Counts over all results of the search (not only the page), most results first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchFacets {
+    /// By the products' own category.
+    pub categories: Vec<CategoryFacet>,
+    pub vendors: Vec<VendorFacet>,
+    /// Only bands with results, cheapest first.
+    pub price_bands: Vec<PriceBand>,
+}
+
+/// A page of search results.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchPage {
+    pub items: Vec<ProductSummary>,
+    /// Pass as `cursor` (with the same filters and sort) for the next page; `null` on the
+    /// last page.
+    pub next_cursor: Option<String>,
+    /// Only with `facets=true`.
+    pub facets: Option<SearchFacets>,
+}
+
+/// What a store has of a variant.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VariantStock {
+    pub variant_id: VariantId,
+    pub sku: String,
+    /// Units that can be bought or picked up there now.
+    pub available: i32,
+}
+
+/// One store of the shop and what it has of the product.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoreAvailability {
+    /// The store: address, opening hours, `open_now`, pickup, local delivery, and the
+    /// distance from `near` when given.
+    pub location: vendor::model::PublicLocation,
+    /// Every variant on sale, with 0 where the store has none.
+    pub variants: Vec<VariantStock>,
 }

@@ -165,6 +165,54 @@ pub fn current_price(
     Some((running.price, reference))
 }
 
+/// A stretch of time at one price: from `from` until `until` (open-ended if `None`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PriceSpan {
+    pub price: Money,
+    pub from: DateTime<Utc>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// The lowest price among variants (each its price history and reductions) from `now` on.
+/// Regular prices change only when someone sets one, so the future is fully known: the price
+/// can change only where a reduction starts or ends. Unpriced variants do not count; a
+/// product without any price has no spans.
+pub fn lowest_price_timeline(
+    variants: &[(Vec<PriceChange>, Vec<Reduction>)],
+    now: DateTime<Utc>,
+) -> Vec<PriceSpan> {
+    let mut moments: Vec<DateTime<Utc>> = variants
+        .iter()
+        .flat_map(|(_, reductions)| reductions)
+        .flat_map(|r| [Some(r.starts_at), r.ends_at])
+        .flatten()
+        .filter(|at| *at > now)
+        .collect();
+    moments.push(now);
+    moments.sort();
+    moments.dedup();
+    let mut spans: Vec<PriceSpan> = Vec::new();
+    for (index, from) in moments.iter().enumerate() {
+        let lowest = variants
+            .iter()
+            .filter_map(|(history, reductions)| price_at(history, reductions, *from))
+            .min();
+        let until = moments.get(index + 1).copied();
+        match (lowest, spans.last_mut()) {
+            (None, _) => {}
+            (Some(price), Some(last)) if last.price == price && last.until == Some(*from) => {
+                last.until = until;
+            }
+            (Some(price), _) => spans.push(PriceSpan {
+                price,
+                from: *from,
+                until,
+            }),
+        }
+    }
+    spans
+}
+
 /// What a variant's price shows; `vat_percent` is the rate valid today.
 pub struct PriceInput {
     /// What is charged now, and for a running reduction its reference price.
@@ -363,5 +411,45 @@ mod tests {
             current_price(&history, &reductions, day(52)),
             Some((money("11.00"), Some(money("20.00"))))
         );
+    }
+
+    #[test]
+    fn the_lowest_price_follows_each_variants_reductions() {
+        let small = (vec![set(0, "10.00")], vec![reduce("7.00", 20, Some(30))]);
+        let large = (vec![set(0, "9.00")], vec![reduce("8.00", 25, None)]);
+        let unpriced = (vec![], vec![]);
+        let spans = lowest_price_timeline(&[small, large, unpriced], day(10));
+        let expected = [
+            ("9.00", 10, Some(20)),
+            ("7.00", 20, Some(30)),
+            ("8.00", 30, None),
+        ];
+        assert_eq!(
+            spans,
+            expected
+                .iter()
+                .map(|(price, from, until)| PriceSpan {
+                    price: money(price),
+                    from: day(*from),
+                    until: until.map(day),
+                })
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn spans_at_one_price_merge_and_unpriced_products_have_none() {
+        // The reduction of the dearer variant never changes the lowest price.
+        let cheap = (vec![set(0, "5.00")], vec![]);
+        let dear = (vec![set(0, "20.00")], vec![reduce("15.00", 12, Some(14))]);
+        assert_eq!(
+            lowest_price_timeline(&[cheap, dear], day(10)),
+            [PriceSpan {
+                price: money("5.00"),
+                from: day(10),
+                until: None
+            }]
+        );
+        assert!(lowest_price_timeline(&[(vec![], vec![])], day(10)).is_empty());
     }
 }

@@ -5,11 +5,11 @@ use kernel::id::CategoryId;
 use kernel::id::{LocationId, ProductId, VariantId, VendorId};
 use rust_decimal::Decimal;
 use sqlx::types::Json;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 use std::collections::BTreeMap;
 
-use crate::model::{Category, Safety, VatRate, VatRateCode};
-use crate::pricing::{PriceChange, Reduction};
+use crate::model::{Category, Safety, SearchSort, VatRate, VatRateCode};
+use crate::pricing::{PriceChange, PriceSpan, Reduction};
 use kernel::money::Money;
 
 /// Serialises changes to the category tree (they are rare), so that two concurrent moves
@@ -722,4 +722,346 @@ pub async fn next_variant_position(
     )
     .fetch_one(conn)
     .await
+}
+
+/// Locks the product that has a variant with this SKU, so price writes to one product are
+/// serialised (the price timeline is rewritten from all its variants). Always taken before
+/// variant locks.
+pub async fn lock_product_of_sku(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    sku: &str,
+) -> Result<Option<ProductId>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT p.id AS "id: ProductId"
+           FROM products p JOIN product_variants v ON v.product_id = p.id
+           WHERE v.vendor_id = $1 AND v.sku = $2
+           FOR UPDATE OF p"#,
+        vendor_id.0,
+        sku,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Replaces the product's price timeline with `spans`.
+pub async fn replace_price_timeline(
+    conn: &mut PgConnection,
+    product_id: ProductId,
+    spans: &[PriceSpan],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "DELETE FROM product_prices WHERE product_id = $1",
+        product_id.0
+    )
+    .execute(&mut *conn)
+    .await?;
+    let prices: Vec<Decimal> = spans.iter().map(|span| span.price.amount()).collect();
+    let froms: Vec<DateTime<Utc>> = spans.iter().map(|span| span.from).collect();
+    let untils: Vec<Option<DateTime<Utc>>> = spans.iter().map(|span| span.until).collect();
+    sqlx::query!(
+        r#"INSERT INTO product_prices (product_id, price, during)
+           SELECT $1, price, tstzrange(starts, ends)
+           FROM unnest($2::numeric[], $3::timestamptz[], $4::timestamptz[]) AS s(price, starts, ends)"#,
+        product_id.0,
+        &prices,
+        &froms,
+        &untils as &[Option<DateTime<Utc>>],
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// What a store (or several) has of each variant of these products: `(variant, location,
+/// available)` for active locations, where something is available.
+pub async fn available_stock(
+    conn: &mut PgConnection,
+    products: &[ProductId],
+) -> Result<Vec<(ProductId, VariantId, LocationId, i32)>, sqlx::Error> {
+    let ids: Vec<uuid::Uuid> = products.iter().map(|id| id.0).collect();
+    let rows = sqlx::query!(
+        r#"SELECT v.product_id AS "product_id: ProductId", s.variant_id AS "variant_id: VariantId",
+                  s.location_id AS "location_id: LocationId", s.on_hand - s.reserved AS "available!"
+           FROM product_variants v
+           JOIN stock s ON s.variant_id = v.id AND s.on_hand > s.reserved
+           JOIN vendor_locations l ON l.id = s.location_id AND l.archived_at IS NULL
+           WHERE v.product_id = ANY($1) AND v.price IS NOT NULL"#,
+        &ids,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            (
+                row.product_id,
+                row.variant_id,
+                row.location_id,
+                row.available,
+            )
+        })
+        .collect())
+}
+
+/// A category or vendor named by id or by slug.
+#[derive(Debug, Clone)]
+pub enum IdOrSlug {
+    Id(uuid::Uuid),
+    Slug(String),
+}
+
+/// Who may be found where: the stores (id, vendor, distance) a product must be available at
+/// or near, when `near` or `pickup_today` restrict them.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreFilter<'a> {
+    pub stores: &'a [vendor::service::Place],
+    /// The product must be available at one of the stores, not just its shop be there.
+    pub stock_required: bool,
+}
+
+/// The validated filters of a public product search.
+#[derive(Debug, Clone)]
+pub struct SearchFilter<'a> {
+    pub q: Option<&'a str>,
+    pub category: Option<IdOrSlug>,
+    pub vendor: Option<IdOrSlug>,
+    pub min_price: Option<Decimal>,
+    pub max_price: Option<Decimal>,
+    pub in_stock: bool,
+    pub stores: Option<StoreFilter<'a>>,
+    pub now: DateTime<Utc>,
+}
+
+/// The order of search results and where a page starts: each sort's key and the id.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum SearchPosition {
+    Relevance(Decimal, ProductId),
+    PriceAsc(Decimal, ProductId),
+    PriceDesc(Decimal, ProductId),
+    Newest(DateTime<Utc>, ProductId),
+    Distance(Decimal, ProductId),
+}
+
+/// A product found, with its sort keys.
+#[derive(Debug, sqlx::FromRow)]
+pub struct SearchRow {
+    pub id: ProductId,
+    pub title: String,
+    pub brand: Option<String>,
+    pub image: Option<String>,
+    pub category_id: Option<CategoryId>,
+    pub published_at: DateTime<Utc>,
+    pub vendor_id: VendorId,
+    pub vendor_slug: String,
+    pub vendor_name: String,
+    pub small_business: bool,
+    pub price: Decimal,
+    /// Kilometres to the nearest matching store, to the metre.
+    pub distance_km: Option<Decimal>,
+    pub relevance: Option<Decimal>,
+}
+
+/// Pushes the query of all products matching `filter` (active, of approved vendors, with a
+/// price now), one row each with the columns of [`SearchRow`]. The page query and the facet
+/// counts both select from it.
+fn push_matches(sql: &mut QueryBuilder<'_, Postgres>, filter: &SearchFilter<'_>) {
+    sql.push(
+        "SELECT p.id, p.title, p.brand, p.images[1] AS image, p.category_id, p.published_at,
+                v.id AS vendor_id, v.slug AS vendor_slug, v.display_name AS vendor_name,
+                v.small_business, pp.price, ",
+    );
+    match filter.stores {
+        Some(_) => sql.push("round(loc.distance_km::numeric, 3) AS distance_km, "),
+        None => sql.push("NULL::numeric AS distance_km, "),
+    };
+    match filter.q {
+        Some(q) => sql
+            .push("round((ts_rank(p.search_vector, websearch_to_tsquery('german', fold_german(")
+            .push_bind(q.to_owned())
+            .push("))) + word_similarity(fold_german(")
+            .push_bind(q.to_owned())
+            .push("), p.search_text))::numeric, 6) AS relevance "),
+        None => sql.push("NULL::numeric AS relevance "),
+    };
+    sql.push(
+        "FROM products p
+         JOIN vendors v ON v.id = p.vendor_id AND v.status = 'approved'
+         JOIN product_prices pp ON pp.product_id = p.id AND pp.during @> ",
+    )
+    .push_bind(filter.now)
+    .push("::timestamptz ");
+    if let Some(stores) = filter.stores {
+        let ids: Vec<uuid::Uuid> = stores.stores.iter().map(|store| store.id.0).collect();
+        let vendors: Vec<uuid::Uuid> = stores.stores.iter().map(|s| s.vendor_id.0).collect();
+        let distances: Vec<Option<f64>> = stores.stores.iter().map(|s| s.distance_km).collect();
+        let places = |sql: &mut QueryBuilder<'_, Postgres>| {
+            sql.push("unnest(")
+                .push_bind(ids.clone())
+                .push("::uuid[], ")
+                .push_bind(vendors.clone())
+                .push("::uuid[], ")
+                .push_bind(distances.clone())
+                .push("::float8[]) AS place(id, vendor_id, distance_km) ");
+        };
+        if stores.stock_required {
+            // Products available at one of the stores, with the nearest such store.
+            sql.push("JOIN (SELECT pv.product_id, min(place.distance_km) AS distance_km FROM ");
+            places(sql);
+            sql.push(
+                "JOIN stock s ON s.location_id = place.id AND s.on_hand > s.reserved
+                 JOIN product_variants pv ON pv.id = s.variant_id AND pv.price IS NOT NULL
+                 GROUP BY pv.product_id) loc ON loc.product_id = p.id ",
+            );
+        } else {
+            // Products of shops with one of the stores, with the nearest one.
+            sql.push("JOIN (SELECT place.vendor_id, min(place.distance_km) AS distance_km FROM ");
+            places(sql);
+            sql.push("GROUP BY place.vendor_id) loc ON loc.vendor_id = p.vendor_id ");
+        }
+    }
+    sql.push("WHERE p.status = 'active' ");
+    if let Some(q) = filter.q {
+        // Stemmed words, the text inside a word ("mühle" in "Kaffeemühle"), or a close
+        // spelling ("Kaffemühle").
+        sql.push("AND (p.search_vector @@ websearch_to_tsquery('german', fold_german(")
+            .push_bind(q.to_owned())
+            .push(")) OR p.search_text LIKE fold_german(")
+            .push_bind(kernel::db::contains_pattern(q))
+            .push(") OR fold_german(")
+            .push_bind(q.to_owned())
+            .push(") <% p.search_text) ");
+    }
+    if let Some(category) = &filter.category {
+        sql.push(
+            "AND p.category_id IN (
+                 WITH RECURSIVE subtree AS (
+                     SELECT id FROM categories WHERE archived_at IS NULL AND ",
+        );
+        push_id_or_slug(sql, category);
+        sql.push(
+            "    UNION
+                 SELECT c.id FROM categories c JOIN subtree ON c.parent_id = subtree.id
+                 WHERE c.archived_at IS NULL)
+             SELECT id FROM subtree) ",
+        );
+    }
+    if let Some(vendor) = &filter.vendor {
+        sql.push("AND v.");
+        push_id_or_slug(sql, vendor);
+    }
+    if let Some(min) = filter.min_price {
+        sql.push("AND pp.price >= ").push_bind(min).push(" ");
+    }
+    if let Some(max) = filter.max_price {
+        sql.push("AND pp.price <= ").push_bind(max).push(" ");
+    }
+    if filter.in_stock && filter.stores.is_none_or(|stores| !stores.stock_required) {
+        sql.push(
+            "AND EXISTS (SELECT 1 FROM product_variants pv
+                         JOIN stock s ON s.variant_id = pv.id AND s.on_hand > s.reserved
+                         JOIN vendor_locations l ON l.id = s.location_id AND l.archived_at IS NULL
+                         WHERE pv.product_id = p.id AND pv.price IS NOT NULL) ",
+        );
+    }
+}
+
+fn push_id_or_slug(sql: &mut QueryBuilder<'_, Postgres>, key: &IdOrSlug) {
+    match key {
+        IdOrSlug::Id(id) => sql.push("id = ").push_bind(*id).push(" "),
+        IdOrSlug::Slug(slug) => sql.push("slug = ").push_bind(slug.clone()).push(" "),
+    };
+}
+
+/// One page of products matching `filter`, in the order of `sort`, after `after`.
+pub async fn search_products(
+    conn: &mut PgConnection,
+    filter: &SearchFilter<'_>,
+    sort: SearchSort,
+    after: Option<SearchPosition>,
+    limit: i64,
+) -> Result<Vec<SearchRow>, sqlx::Error> {
+    let (key, descending) = match sort {
+        SearchSort::Relevance => ("relevance", true),
+        SearchSort::PriceAsc => ("price", false),
+        SearchSort::PriceDesc => ("price", true),
+        SearchSort::Newest => ("published_at", true),
+        SearchSort::Distance => ("distance_km", false),
+    };
+    let mut sql = QueryBuilder::new("SELECT * FROM (");
+    push_matches(&mut sql, filter);
+    sql.push(") found ");
+    if let Some(after) = after {
+        let op = if descending { "<" } else { ">" };
+        match after {
+            SearchPosition::Relevance(value, id)
+            | SearchPosition::PriceAsc(value, id)
+            | SearchPosition::PriceDesc(value, id)
+            | SearchPosition::Distance(value, id) => push_after(&mut sql, key, op, value, id),
+            SearchPosition::Newest(value, id) => push_after(&mut sql, key, op, value, id),
+        }
+    }
+    let direction = if descending { "DESC" } else { "ASC" };
+    sql.push(format_args!(
+        "ORDER BY found.{key} {direction}, found.id LIMIT "
+    ))
+    .push_bind(limit);
+    sql.build_query_as::<SearchRow>().fetch_all(conn).await
+}
+
+/// `WHERE (key, id)` comes after `(value, id)` in the order of `op` on the key and
+/// ascending ids.
+fn push_after<'a, T>(
+    sql: &mut QueryBuilder<'a, Postgres>,
+    key: &str,
+    op: &str,
+    value: T,
+    id: ProductId,
+) where
+    T: 'a + Clone + sqlx::Encode<'a, Postgres> + sqlx::Type<Postgres>,
+{
+    sql.push(format_args!("WHERE (found.{key} {op} "))
+        .push_bind(value.clone())
+        .push(format_args!(" OR (found.{key} = "))
+        .push_bind(value)
+        .push(" AND found.id > ")
+        .push_bind(id.0)
+        .push(")) ");
+}
+
+/// What a facet count is of.
+#[derive(Debug, sqlx::FromRow)]
+pub struct FacetRow {
+    /// `category`, `vendor` or `price`.
+    pub facet: String,
+    /// The category's or vendor's id, or the price band's index.
+    pub key: String,
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub count: i64,
+}
+
+/// Counts of all products matching `filter` by category, vendor and price band (the bands
+/// start at 0 and at each of `band_starts`, which are ascending).
+pub async fn search_facets(
+    conn: &mut PgConnection,
+    filter: &SearchFilter<'_>,
+    band_starts: &[Decimal],
+) -> Result<Vec<FacetRow>, sqlx::Error> {
+    let mut sql = QueryBuilder::new("WITH found AS (");
+    push_matches(&mut sql, filter);
+    sql.push(
+        ")
+        SELECT 'category' AS facet, c.id::text AS key, c.slug, c.name, count(*) AS count
+        FROM found JOIN categories c ON c.id = found.category_id
+        GROUP BY c.id
+        UNION ALL
+        SELECT 'vendor', vendor_id::text, vendor_slug, vendor_name, count(*)
+        FROM found GROUP BY vendor_id, vendor_slug, vendor_name
+        UNION ALL
+        SELECT 'price', width_bucket(price, ",
+    )
+    .push_bind(band_starts.to_vec())
+    .push("::numeric[])::text, NULL, NULL, count(*) FROM found GROUP BY 2");
+    sql.build_query_as::<FacetRow>().fetch_all(conn).await
 }

@@ -18,11 +18,13 @@ use crate::error::CatalogError;
 use crate::model::{
     tree, Category, CategoryNode, CategoryUpdate, Contact, ImportResult, NewCategory, NewPrice,
     NewProduct, NewReduction, NewVariant, PriceReduction, Product, ProductImport, ProductStatus,
-    PublicProduct, PublicVariant, Safety, StockAdjustment, StockLevel, StockSync, Variant, VatRate,
-    VatRateCode, WithdrawalExempt, CATEGORY_NAME_MAX_CHARS, MAX_IMPORT_ROWS, MAX_STOCK,
-    MAX_STOCK_ROWS,
+    Safety, StockAdjustment, StockLevel, StockSync, Variant, VatRate, VatRateCode,
+    WithdrawalExempt, CATEGORY_NAME_MAX_CHARS, MAX_IMPORT_ROWS, MAX_STOCK, MAX_STOCK_ROWS,
 };
-use crate::pricing::{self, current_price, public_price, PriceChange, PriceInput, Reduction, Unit};
+use crate::pricing::{
+    self, current_price, lowest_price_timeline, public_price, PriceChange, PriceInput, PublicPrice,
+    Reduction, Unit,
+};
 use crate::repo;
 
 /// What `DELETE` did with a category.
@@ -35,8 +37,8 @@ pub enum CategoryRemoval {
 
 #[derive(Clone)]
 pub struct CatalogService {
-    pool: PgPool,
-    clock: SharedClock,
+    pub(crate) pool: PgPool,
+    pub(crate) clock: SharedClock,
 }
 
 impl CatalogService {
@@ -392,84 +394,89 @@ impl CatalogService {
         tx.commit().await?;
         Ok(published)
     }
+}
 
-    /// A published product of a vendor that may sell, with prices as customers see them.
-    pub async fn public_product(
-        &self,
-        product_id: ProductId,
-    ) -> Result<PublicProduct, CatalogError> {
-        let mut conn = self.pool.acquire().await?;
-        let row = repo::fetch_product(&mut conn, product_id)
-            .await?
-            .filter(|row| row.status == ProductStatus::Active.as_str())
-            .ok_or(CatalogError::ProductNotFound)?;
-        let seller = vendor::service::seller(&mut conn, row.vendor_id)
-            .await?
-            .ok_or(CatalogError::ProductNotFound)?;
-        let today = self
-            .clock
-            .now()
-            .with_timezone(&chrono_tz::Europe::Berlin)
-            .date_naive();
-        let rates = repo::vat_rates_on(&mut conn, today).await?;
-        let variants = repo::variants_of(&mut conn, &[product_id]).await?;
-        let ids: Vec<VariantId> = variants.iter().map(|variant| variant.id).collect();
-        let history = repo::price_histories(&mut conn, &ids).await?;
-        let reductions = repo::reductions_of(&mut conn, &ids).await?;
-        let now = self.clock.now();
-        let small_business = seller.legal_notice.small_business;
-        let product = product_of(row, variants.into_iter().map(variant_of).collect());
-        let variants = product
-            .variants
-            .iter()
-            .filter_map(|variant| {
-                let of_variant = |id: &VariantId| *id == variant.id;
-                let changes: Vec<PriceChange> = history
-                    .iter()
-                    .filter(|(id, _)| of_variant(id))
-                    .map(|(_, change)| *change)
-                    .collect();
-                let steps: Vec<Reduction> = reductions
-                    .iter()
-                    .filter(|(id, _)| of_variant(id))
-                    .map(|(_, reduction)| *reduction)
-                    .collect();
-                let (gross, reference) = current_price(&changes, &steps, now)?;
-                let vat_percent = rates
-                    .iter()
-                    .find(|rate| rate.code == variant.vat_rate)?
-                    .percent;
-                Some(PublicVariant {
-                    id: variant.id,
-                    sku: variant.sku.clone(),
-                    options: variant.options.clone(),
-                    gtin: variant.gtin.clone(),
-                    price: public_price(PriceInput {
-                        gross,
-                        reference,
-                        vat_percent,
-                        small_business,
-                        measure: variant.net_quantity.zip(variant.unit),
-                        deposit: variant.deposit,
-                    }),
-                    weight_grams: variant.weight_grams,
-                })
-            })
-            .collect();
-        Ok(PublicProduct {
-            id: product.id,
-            title: product.title,
-            description: product.description,
-            brand: product.brand,
-            category_id: product.category_id,
-            images: product.images,
-            attributes: product.attributes,
-            safety: product.safety,
-            withdrawal_exempt: product.withdrawal_exempt,
-            seller,
-            variants,
+/// The price histories and reductions of some variants, and the VAT rates of the day: all
+/// that is needed to show their prices at `now`.
+pub(crate) struct PriceBook {
+    history: HashMap<VariantId, Vec<PriceChange>>,
+    reductions: HashMap<VariantId, Vec<Reduction>>,
+    rates: Vec<VatRate>,
+    now: DateTime<Utc>,
+}
+
+impl PriceBook {
+    pub(crate) async fn load(
+        conn: &mut PgConnection,
+        variants: &[VariantId],
+        now: DateTime<Utc>,
+    ) -> Result<PriceBook, sqlx::Error> {
+        let mut history: HashMap<VariantId, Vec<PriceChange>> = HashMap::new();
+        for (variant, change) in repo::price_histories(conn, variants).await? {
+            history.entry(variant).or_default().push(change);
+        }
+        let mut reductions: HashMap<VariantId, Vec<Reduction>> = HashMap::new();
+        for (variant, reduction) in repo::reductions_of(conn, variants).await? {
+            reductions.entry(variant).or_default().push(reduction);
+        }
+        let today = now.with_timezone(&chrono_tz::Europe::Berlin).date_naive();
+        Ok(PriceBook {
+            history,
+            reductions,
+            rates: repo::vat_rates_on(conn, today).await?,
+            now,
         })
     }
+
+    /// A variant's price history and reductions.
+    fn of(&self, variant: VariantId) -> (Vec<PriceChange>, Vec<Reduction>) {
+        (
+            self.history.get(&variant).cloned().unwrap_or_default(),
+            self.reductions.get(&variant).cloned().unwrap_or_default(),
+        )
+    }
+
+    /// The variant's price as customers see it now; `None` while it has no price.
+    pub(crate) fn public_price(
+        &self,
+        variant: &Variant,
+        small_business: bool,
+    ) -> Option<PublicPrice> {
+        let (history, reductions) = self.of(variant.id);
+        let (gross, reference) = current_price(&history, &reductions, self.now)?;
+        let vat_percent = self
+            .rates
+            .iter()
+            .find(|rate| rate.code == variant.vat_rate)?
+            .percent;
+        Some(public_price(PriceInput {
+            gross,
+            reference,
+            vat_percent,
+            small_business,
+            measure: variant.net_quantity.zip(variant.unit),
+            deposit: variant.deposit,
+        }))
+    }
+}
+
+/// Rewrites the product's price timeline (its lowest price from now on, which search
+/// filters and sorts by) after one of its prices or reductions changed. The caller holds
+/// the product's row lock, so concurrent price writes to one product cannot interleave.
+async fn refresh_price_timeline(
+    conn: &mut PgConnection,
+    product_id: ProductId,
+    now: DateTime<Utc>,
+) -> Result<(), CatalogError> {
+    let variants: Vec<VariantId> = repo::variants_of(conn, &[product_id])
+        .await?
+        .iter()
+        .map(|variant| variant.id)
+        .collect();
+    let book = PriceBook::load(conn, &variants, now).await?;
+    let prices: Vec<_> = variants.iter().map(|variant| book.of(*variant)).collect();
+    repo::replace_price_timeline(conn, product_id, &lowest_price_timeline(&prices, now)).await?;
+    Ok(())
 }
 
 /// Creates a product, or with `sku` replaces the product that has a variant with this SKU
@@ -500,7 +507,10 @@ async fn save_product(
         }
     }
     let existing = match sku {
-        Some(sku) => repo::lock_variant_by_sku(conn, vendor_id, sku).await?,
+        Some(sku) => {
+            repo::lock_product_of_sku(conn, vendor_id, sku).await?;
+            repo::lock_variant_by_sku(conn, vendor_id, sku).await?
+        }
         None => None,
     };
     let created = existing.is_none();
@@ -541,6 +551,7 @@ async fn save_product(
             repo::record_price(conn, variant.id, price, now).await?;
         }
     }
+    refresh_price_timeline(conn, product.id, now).await?;
     let saved = load_product(conn, vendor_id, product.id).await?;
     if saved.status == ProductStatus::Active {
         let missing = missing_for_publishing(&saved);
@@ -810,7 +821,7 @@ fn check_variant(
     })
 }
 
-fn variant_of(row: repo::VariantRow) -> Variant {
+pub(crate) fn variant_of(row: repo::VariantRow) -> Variant {
     Variant {
         id: row.id,
         sku: row.sku,
@@ -826,7 +837,7 @@ fn variant_of(row: repo::VariantRow) -> Variant {
     }
 }
 
-fn product_of(row: repo::ProductRow, variants: Vec<Variant>) -> Product {
+pub(crate) fn product_of(row: repo::ProductRow, variants: Vec<Variant>) -> Product {
     Product {
         id: row.id,
         vendor_id: row.vendor_id,
@@ -867,9 +878,7 @@ impl CatalogService {
             false,
         )
         .await?;
-        let variant = repo::lock_variant_by_sku(&mut tx, vendor_id, sku)
-            .await?
-            .ok_or(CatalogError::VariantNotFound)?;
+        let variant = lock_variant_and_product(&mut tx, vendor_id, sku).await?;
         let mut errors = FieldErrors::new();
         if let Some(message) = invalid_amount(request.price) {
             errors.add("price", message);
@@ -880,6 +889,7 @@ impl CatalogService {
             let now = self.clock.now();
             repo::set_variant_price(&mut tx, variant.id, price, now).await?;
             repo::record_price(&mut tx, variant.id, price, now).await?;
+            refresh_price_timeline(&mut tx, variant.product_id, now).await?;
         }
         let updated = repo::lock_variant_by_sku(&mut tx, vendor_id, sku)
             .await?
@@ -906,9 +916,7 @@ impl CatalogService {
             false,
         )
         .await?;
-        let variant = repo::lock_variant_by_sku(&mut tx, vendor_id, sku)
-            .await?
-            .ok_or(CatalogError::VariantNotFound)?;
+        let variant = lock_variant_and_product(&mut tx, vendor_id, sku).await?;
         let now = self.clock.now();
         let mut errors = FieldErrors::new();
         if let Some(message) = invalid_amount(request.price) {
@@ -943,6 +951,7 @@ impl CatalogService {
             }
             result => result?,
         }
+        refresh_price_timeline(&mut tx, variant.product_id, now).await?;
         tx.commit().await?;
         Ok(PriceReduction {
             id,
@@ -952,6 +961,19 @@ impl CatalogService {
             ends_at: reduction.ends_at,
         })
     }
+}
+
+/// Locks the product of the variant with this SKU, then the variant (the order every price
+/// write takes), and returns the variant.
+async fn lock_variant_and_product(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    sku: &str,
+) -> Result<repo::VariantRow, CatalogError> {
+    repo::lock_product_of_sku(conn, vendor_id, sku).await?;
+    repo::lock_variant_by_sku(conn, vendor_id, sku)
+        .await?
+        .ok_or(CatalogError::VariantNotFound)
 }
 
 /// Why an amount cannot be a price or deposit, if it cannot.

@@ -11,6 +11,15 @@ pub fn unique_violation(error: &sqlx::Error) -> Option<&str> {
     }
 }
 
+/// A `LIKE` pattern matching `text` anywhere, with `%`, `_` and `\` in it taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// Whether `error` is an exclusion violation (e.g. two overlapping ranges).
 pub fn exclusion_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.code().as_deref() == Some("23P01"))
@@ -37,5 +46,13 @@ where
             Ok(false)
         }
         Err(error) => Err(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_patterns_take_wildcards_literally() {
+        assert_eq!(super::contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
     }
 }

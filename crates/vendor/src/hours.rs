@@ -190,6 +190,8 @@ pub fn time_zone(name: &str) -> Result<Tz, String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenState {
     pub open_now: bool,
+    /// Open now or opening later on the same local day: goods can still be picked up today.
+    pub open_later_today: bool,
     pub hours_today: Vec<Interval>,
 }
 
@@ -208,17 +210,19 @@ pub fn open_state(
         .map(|exception| exception.hours.as_slice())
         .unwrap_or_else(|| weekly.day(date.weekday()));
     let minute = TimeOfDay::from_minutes((local.hour() * 60 + local.minute()) as u16);
-    let open_now = today.iter().any(|interval| {
-        match (
-            TimeOfDay::parse(&interval.opens),
-            TimeOfDay::parse(&interval.closes),
-        ) {
-            (Ok(opens), Ok(closes)) => opens <= minute && minute < closes,
-            _ => false,
-        }
-    });
+    let intervals: Vec<(TimeOfDay, TimeOfDay)> = today
+        .iter()
+        .filter_map(|interval| {
+            TimeOfDay::parse(&interval.opens)
+                .ok()
+                .zip(TimeOfDay::parse(&interval.closes).ok())
+        })
+        .collect();
     OpenState {
-        open_now,
+        open_now: intervals
+            .iter()
+            .any(|(opens, closes)| *opens <= minute && minute < *closes),
+        open_later_today: intervals.iter().any(|(_, closes)| minute < *closes),
         hours_today: today.to_vec(),
     }
 }
@@ -261,6 +265,23 @@ mod tests {
             Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap(),
             &[]
         ));
+    }
+
+    #[test]
+    fn pickup_is_possible_until_the_last_closing_time_of_the_day() {
+        let later = |h, m| {
+            open_state(
+                &shop(),
+                &[],
+                chrono_tz::Europe::Berlin,
+                Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap(),
+            )
+            .open_later_today
+        };
+        assert!(later(6, 0), "07:00 local: opens at 09:00");
+        assert!(later(12, 30), "lunch break: opens again at 14:00");
+        assert!(later(17, 29));
+        assert!(!later(17, 30), "18:30 local: closed for the day");
     }
 
     #[test]

@@ -63,10 +63,10 @@ pub struct NearParams {
     #[param(
         pattern = r"^(-?[0-8]?[0-9](\.[0-9]+)?, ?-?(1[0-7][0-9]|[0-9]?[0-9])(\.[0-9]+)?|[A-Za-z0-9 -]{2,10})$"
     )]
-    near: Option<String>,
+    pub near: Option<String>,
     /// Country of a postal code in `near` (ISO 3166-1 alpha-2); default `DE`.
     #[param(pattern = "^[A-Za-z]{2}$")]
-    country: Option<String>,
+    pub country: Option<String>,
 }
 
 /// Filters of the vendor directory.
@@ -83,7 +83,7 @@ pub struct DirectoryParams {
 }
 
 /// A query parameter that is absent or empty (`?q=`) is not given.
-fn given(value: Option<String>) -> Option<String> {
+pub fn given(value: Option<String>) -> Option<String> {
     value.filter(|value| !value.trim().is_empty())
 }
 

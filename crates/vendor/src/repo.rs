@@ -272,14 +272,6 @@ pub enum VendorKey<'a> {
 }
 
 /// `%text%` for ILIKE, with the pattern's own wildcards escaped.
-fn contains_pattern(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 /// Position in the public vendor list: distance (when `near` is given), name, id.
 pub type PublicCursor = (Option<f64>, String, VendorId);
 
@@ -333,7 +325,7 @@ pub async fn list_public_vendors(
         lon,
         radius_km,
         q,
-        q.map(contains_pattern),
+        q.map(kernel::db::contains_pattern),
         after_distance,
         after_name,
         after_id,
@@ -798,6 +790,44 @@ pub async fn locations_of(
         include_archived,
         lat,
         lon,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The active locations of approved vendors, within `radius_km` of a point when given, only
+/// those offering pickup when asked.
+pub async fn public_places(
+    conn: &mut PgConnection,
+    near: Option<((f64, f64), f64)>,
+    pickup_only: bool,
+) -> Result<Vec<LocationRow>, sqlx::Error> {
+    let ((lat, lon), radius_km) = match near {
+        Some(((lat, lon), radius)) => ((Some(lat), Some(lon)), Some(radius)),
+        None => ((None, None), None),
+    };
+    sqlx::query_as!(
+        LocationRow,
+        r#"SELECT l.id AS "id: LocationId", l.vendor_id AS "vendor_id: VendorId", l.name,
+                  l.street, l.postal_code, l.city, l.country, l.latitude, l.longitude,
+                  l.time_zone,
+                  l.opening_hours AS "opening_hours: Json<WeeklyHours>",
+                  l.opening_exceptions AS "opening_exceptions: Json<Vec<DateException>>",
+                  l.pickup, l.delivery_radius_km, l.delivery_fee, l.archived_at, l.created_at,
+                  l.updated_at,
+                  CASE WHEN $1::float8 IS NULL THEN NULL
+                       ELSE earth_distance(ll_to_earth($1, $2), ll_to_earth(l.latitude, l.longitude)) / 1000.0
+                  END AS distance_km
+           FROM vendor_locations l JOIN vendors v ON v.id = l.vendor_id
+           WHERE l.archived_at IS NULL AND v.status = 'approved' AND (l.pickup OR NOT $4)
+             AND ($1::float8 IS NULL
+                  OR (earth_box(ll_to_earth($1, $2), $3::float8 * 1000.0) @> ll_to_earth(l.latitude, l.longitude)
+                      AND earth_distance(ll_to_earth($1, $2), ll_to_earth(l.latitude, l.longitude))
+                          <= $3::float8 * 1000.0))"#,
+        lat,
+        lon,
+        radius_km,
+        pickup_only,
     )
     .fetch_all(conn)
     .await

@@ -890,6 +890,57 @@ pub async fn seller(
         }))
 }
 
+/// The public view of a vendor's active locations (open now, today's hours), with the
+/// distance from `near` when given; nearest first, else in the order they were created.
+pub async fn public_locations(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    near: Option<(f64, f64)>,
+    now: DateTime<Utc>,
+) -> Result<Vec<PublicLocation>, VendorError> {
+    let mut locations: Vec<PublicLocation> = repo::locations_of(conn, &[vendor_id], false, near)
+        .await?
+        .into_iter()
+        .map(|row| public_location(row, now))
+        .collect();
+    if near.is_some() {
+        locations.sort_by(|a, b| {
+            a.distance_km
+                .unwrap_or_default()
+                .total_cmp(&b.distance_km.unwrap_or_default())
+        });
+    }
+    Ok(locations)
+}
+
+/// A store where customers can find goods, and how far it is from a requested point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Place {
+    pub id: LocationId,
+    pub vendor_id: VendorId,
+    pub distance_km: Option<f64>,
+}
+
+/// The active stores of approved vendors within `radius_km` of a point (when given); with
+/// `pickup_at`, only those offering pickup that are open or still open later that local
+/// day, so that goods can be picked up today.
+pub async fn places(
+    conn: &mut PgConnection,
+    near: Option<((f64, f64), f64)>,
+    pickup_at: Option<DateTime<Utc>>,
+) -> Result<Vec<Place>, VendorError> {
+    let rows = repo::public_places(conn, near, pickup_at.is_some()).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|row| pickup_at.is_none_or(|now| open_state_of(row, now).open_later_today))
+        .map(|row| Place {
+            id: row.id,
+            vendor_id: row.vendor_id,
+            distance_km: row.distance_km,
+        })
+        .collect())
+}
+
 /// Turns `near` (coordinates or a postal code of `country`, default DE) into a point.
 pub async fn resolve_near(
     conn: &mut PgConnection,
@@ -1401,16 +1452,17 @@ fn as_new_location(location: Location) -> NewLocation {
     }
 }
 
+/// Whether a stored location is open at `now`, in its own time zone.
+fn open_state_of(row: &LocationRow, now: DateTime<Utc>) -> hours::OpenState {
+    // Time zones are validated on the way in.
+    let tz = hours::time_zone(&row.time_zone).unwrap_or(chrono_tz::Europe::Berlin);
+    hours::open_state(&row.opening_hours.0, &row.opening_exceptions.0, tz, now)
+}
+
 fn public_location(row: LocationRow, now: DateTime<Utc>) -> PublicLocation {
     let distance_km = row.distance_km;
+    let state = open_state_of(&row, now);
     let location = location(row);
-    let tz = hours::time_zone(&location.time_zone).unwrap_or(chrono_tz::Europe::Berlin);
-    let state = hours::open_state(
-        &location.opening_hours,
-        &location.opening_exceptions,
-        tz,
-        now,
-    );
     PublicLocation {
         id: location.id,
         name: location.name,
