@@ -738,3 +738,66 @@ async fn the_product_page_shows_what_each_store_has_nearest_first() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn concurrent_price_changes_to_one_product_leave_its_lowest_price_right() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app, "Fahrradladen Speiche", FREIBURG).await;
+    let bikes = category(&app, &shop.vendor.operator, "Fahrrad", None).await;
+    let id = product(
+        &app,
+        &shop,
+        "Fahrradschlauch",
+        &bikes,
+        "SCHLAUCH-0",
+        "50.00",
+    )
+    .await;
+    let owner = Some(shop.vendor.owner.access_token.as_str());
+    let product_path = format!("/v1/vendors/{}/products/{id}", shop.vendor.id);
+    let mut body = json_of(app.get(&product_path, owner).await, StatusCode::OK).await;
+    body["variants"] = json!((0..10)
+        .map(|i| json!({"sku": format!("SCHLAUCH-{i}"), "price": "50.00", "vat_rate": "standard"}))
+        .collect::<Vec<_>>());
+    let keep = ["title", "description", "category_id", "safety", "variants"];
+    let body: serde_json::Map<String, Value> = body
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(key, _)| keep.contains(&key.as_str()))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    json_of(
+        app.send(
+            reqwest::Method::PUT,
+            &format!("/v1/vendors/{}/products/by-sku/SCHLAUCH-0", shop.vendor.id),
+            Some(&Value::Object(body)),
+            owner,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    // Every variant gets a lower price at the same time, from 20.00 (variant 0) to 11.00.
+    let changes: Vec<(String, Value)> = (0..10)
+        .map(|i| {
+            (
+                format!("/v1/vendors/{}/variants/SCHLAUCH-{i}/price", shop.vendor.id),
+                json!({"price": format!("{}.00", 20 - i)}),
+            )
+        })
+        .collect();
+    let requests = changes
+        .iter()
+        .map(|(path, body)| app.send(reqwest::Method::PUT, path, Some(body), owner));
+    for response in futures_util::future::join_all(requests).await {
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let page = search(&app, "q=Fahrradschlauch").await;
+    assert_eq!(page["items"][0]["price"]["amount"], "11.00");
+    assert_eq!(
+        titles(&search(&app, "min_price=11.00&max_price=11.00").await),
+        ["Fahrradschlauch"]
+    );
+    assert!(titles(&search(&app, "min_price=11.01").await).is_empty());
+}
