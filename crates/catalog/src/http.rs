@@ -382,15 +382,16 @@ pub struct SearchParams {
     /// Only products available at one of the shop's stores (within `radius_km` of `near`
     /// when given).
     in_stock: Option<bool>,
-    /// Only products within this many km of `near` (default 25, at most 500): the shop has
+    /// Only products within this many km of `near` (default 25, from 0.1 to 500): the shop has
     /// a store there (which with `in_stock` or `pickup_today` must have it).
-    #[param(exclusive_minimum = 0, maximum = 500)]
+    #[param(minimum = 0.1, maximum = 500)]
     radius_km: Option<f64>,
     /// Only products that can be picked up today: available at a store that offers pickup
     /// and is open now or later today (its own opening hours and exceptions, local time).
     pickup_today: Option<bool>,
     /// The order: `relevance` (default with `q`), `newest` (default without `q`),
     /// `price_asc`, `price_desc`, or `distance` (needs `near`).
+    #[param(inline)]
     sort: Option<SearchSort>,
     /// Also count all results by category, shop and price band.
     facets: Option<bool>,

@@ -7,6 +7,8 @@ use crate::model::Coordinates;
 
 pub const DEFAULT_RADIUS_KM: f64 = 25.0;
 pub const MAX_RADIUS_KM: f64 = 500.0;
+/// Below 100 m a radius means nothing for stores (and tiny ones underflow the geometry).
+pub const MIN_RADIUS_KM: f64 = 0.1;
 
 /// What a client asked to be near.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,12 +49,14 @@ pub fn coordinates(lat: f64, lon: f64) -> Result<Coordinates, String> {
     }
 }
 
-/// A search radius in km: default 25, more than 0, at most 500.
+/// A search radius in km: default 25, at least 0.1, at most 500.
 pub fn radius_km(input: Option<f64>) -> Result<f64, String> {
     match input {
         None => Ok(DEFAULT_RADIUS_KM),
-        Some(radius) if radius > 0.0 && radius <= MAX_RADIUS_KM => Ok(radius),
-        Some(_) => Err(format!("must be more than 0 and at most {MAX_RADIUS_KM}")),
+        Some(radius) if (MIN_RADIUS_KM..=MAX_RADIUS_KM).contains(&radius) => Ok(radius),
+        Some(_) => Err(format!(
+            "must be between {MIN_RADIUS_KM} and {MAX_RADIUS_KM}"
+        )),
     }
 }
 
@@ -152,6 +156,8 @@ mod tests {
     fn radius_defaults_and_bounds() {
         assert_eq!(radius_km(None).unwrap(), 25.0);
         assert!(radius_km(Some(0.0)).is_err());
+        assert!(radius_km(Some(5e-324)).is_err());
+        assert_eq!(radius_km(Some(0.1)).unwrap(), 0.1);
         assert!(radius_km(Some(501.0)).is_err());
     }
 

@@ -73,8 +73,8 @@ pub struct NearParams {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DirectoryParams {
-    /// Only vendors with a location within this many km of `near` (default 25, at most 500).
-    #[param(exclusive_minimum = 0, maximum = 500)]
+    /// Only vendors with a location within this many km of `near` (default 25, from 0.1 to 500).
+    #[param(minimum = 0.1, maximum = 500)]
     radius_km: Option<f64>,
     /// Words of the shop's name or description (German stemming; part of the name also
     /// matches).

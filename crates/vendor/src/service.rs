@@ -949,20 +949,16 @@ pub async fn resolve_near(
 ) -> Result<(f64, f64), VendorError> {
     let mut errors = FieldErrors::new();
     let near = errors.check("near", geo::parse_near(near));
-    let near = errors.finish_with(near)?;
+    // The country only matters for a postal code, but a wrong one is wrong either way.
+    let country = errors.check("country", validate::country(country.unwrap_or("DE")));
+    let (near, country) = errors.finish_with(near.zip(country))?;
     match near {
         Near::Point(point) => Ok((point.lat, point.lon)),
-        Near::PostalCode(code) => {
-            // The country only matters for a postal code.
-            let mut errors = FieldErrors::new();
-            let country = errors.check("country", validate::country(country.unwrap_or("DE")));
-            let country = errors.finish_with(country)?;
-            repo::postal_code_centroid(conn, &country, &code)
-                .await?
-                .ok_or(VendorError::UnknownPostalCode {
-                    field: "near".to_owned(),
-                })
-        }
+        Near::PostalCode(code) => repo::postal_code_centroid(conn, &country, &code)
+            .await?
+            .ok_or(VendorError::UnknownPostalCode {
+                field: "near".to_owned(),
+            }),
     }
 }
 
