@@ -267,6 +267,23 @@ impl TestApp {
         member
     }
 
+    /// Creates a store of the vendor at these coordinates (see [`location`]); returns its id.
+    pub async fn store(&self, vendor: &ApprovedVendor, name: &str, lat: f64, lon: f64) -> String {
+        json_of(
+            self.post(
+                &format!("/v1/vendors/{}/locations", vendor.id),
+                &location(name, lat, lon),
+                Some(&vendor.owner.access_token),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     /// Creates an API key of the vendor with these scopes; returns its secret.
     pub async fn api_key(&self, vendor: &ApprovedVendor, scopes: &[&str]) -> String {
         let key = json_of(

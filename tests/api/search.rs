@@ -3,8 +3,7 @@
 //! the product page with what each store has.
 
 use crate::helpers::{
-    fields, json_of, location, problem_of, start_of_time, ApprovedVendor, Session, TestApp,
-    PASSWORD,
+    fields, json_of, problem_of, start_of_time, ApprovedVendor, Session, TestApp, PASSWORD,
 };
 use chrono::{Duration, TimeZone, Utc};
 use reqwest::StatusCode;
@@ -51,19 +50,7 @@ async fn category(app: &TestApp, operator: &Session, name: &str, parent: Option<
 
 async fn shop(app: &TestApp, name: &str, (lat, lon): (f64, f64)) -> Shop {
     let vendor = app.approved_vendor(name).await;
-    let store = json_of(
-        app.post(
-            &format!("/v1/vendors/{}/locations", vendor.id),
-            &location("Laden", lat, lon),
-            Some(&vendor.owner.access_token),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let store = app.store(&vendor, "Laden", lat, lon).await;
     Shop { vendor, store }
 }
 
@@ -684,19 +671,9 @@ async fn the_product_page_shows_what_each_store_has_nearest_first() {
     let app = TestApp::spawn().await;
     let market = market(&app).await;
     // A second Müller store, in Waldkirch (about 15 km away), with no grinder.
-    let waldkirch = json_of(
-        app.post(
-            &format!("/v1/vendors/{}/locations", market.muller.vendor.id),
-            &location("Laden Waldkirch", 48.0939, 7.9614),
-            Some(&market.muller.vendor.owner.access_token),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let waldkirch = app
+        .store(&market.muller.vendor, "Laden Waldkirch", 48.0939, 7.9614)
+        .await;
     let grinder = market.id("Kaffeemühle Handbetrieb");
     let page = json_of(
         app.get(&format!("/v1/products/{grinder}?near=79183"), None)

@@ -16,17 +16,7 @@ async fn shop(app: &TestApp) -> Shop {
     let owner = Some(vendor.owner.access_token.as_str());
     let mut stores = Vec::new();
     for name in ["Laden Markt", "Laden Bahnhof"] {
-        let store = json_of(
-            app.post(
-                &format!("/v1/vendors/{}/locations", vendor.id),
-                &location(name, 47.99, 7.85),
-                owner,
-            )
-            .await,
-            StatusCode::CREATED,
-        )
-        .await;
-        stores.push(store["id"].as_str().unwrap().to_owned());
+        stores.push(app.store(&vendor, name, 47.99, 7.85).await);
     }
     json_of(
         app.post(
