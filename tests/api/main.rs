@@ -14,6 +14,7 @@ mod me;
 mod openapi;
 mod ops;
 mod products;
+mod seed;
 mod stock;
 mod vendor_access;
 mod vendors;
