@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-fn marketplace() -> Command {
+pub fn marketplace() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_marketplace"));
     // Only what a test sets: no developer's MARKETPLACE_* leaks in.
     for (key, _) in std::env::vars() {

@@ -15,6 +15,7 @@ mod openapi;
 mod ops;
 mod products;
 mod search;
+mod seed;
 mod stock;
 mod vendor_access;
 mod vendors;
