@@ -541,6 +541,8 @@ async fn cursors_walk_every_sort_without_gaps_or_repeats() {
         "sort=price_desc",
         "sort=newest",
         "q=kaffeemühle",
+        // A typo: the following pages keep matching close spellings.
+        "q=Kaffemühle",
         "near=79098&radius_km=100&sort=distance",
     ] {
         let ids = all_pages(&app, query).await;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::id::CategoryId;
 use kernel::id::{LocationId, ProductId, VariantId, VendorId};
+use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 use sqlx::types::Json;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
@@ -824,7 +825,11 @@ pub struct StoreFilter<'a> {
 #[derive(Debug, Clone)]
 pub struct SearchFilter<'a> {
     pub q: Option<&'a str>,
-    pub category: Option<IdOrSlug>,
+    /// Also match close spellings of `q` (trigram word similarity). Costly for short words
+    /// on a large catalog, so searches use it only when nothing matches exactly.
+    pub typo_tolerant: bool,
+    /// A category with all its active sub-categories.
+    pub categories: Option<Vec<CategoryId>>,
     pub vendor: Option<IdOrSlug>,
     pub min_price: Option<Decimal>,
     pub max_price: Option<Decimal>,
@@ -872,7 +877,7 @@ fn push_matches(sql: &mut QueryBuilder<'_, Postgres>, filter: &SearchFilter<'_>)
                 v.small_business, pp.price, ",
     );
     match filter.stores {
-        Some(_) => sql.push("round(loc.distance_km::numeric, 3) AS distance_km, "),
+        Some(_) => sql.push("loc.distance_km, "),
         None => sql.push("NULL::numeric AS distance_km, "),
     };
     match filter.q {
@@ -884,17 +889,20 @@ fn push_matches(sql: &mut QueryBuilder<'_, Postgres>, filter: &SearchFilter<'_>)
             .push("), p.search_text))::numeric, 6) AS relevance "),
         None => sql.push("NULL::numeric AS relevance "),
     };
-    sql.push(
-        "FROM products p
-         JOIN vendors v ON v.id = p.vendor_id AND v.status = 'approved'
-         JOIN product_prices pp ON pp.product_id = p.id AND pp.during @> ",
-    )
-    .push_bind(filter.now)
-    .push("::timestamptz ");
+    sql.push("FROM ");
     if let Some(stores) = filter.stores {
         let ids: Vec<uuid::Uuid> = stores.stores.iter().map(|store| store.id.0).collect();
         let vendors: Vec<uuid::Uuid> = stores.stores.iter().map(|s| s.vendor_id.0).collect();
-        let distances: Vec<Option<f64>> = stores.stores.iter().map(|s| s.distance_km).collect();
+        // To the metre, so that equal distances compare equal in cursors.
+        let distances: Vec<Option<Decimal>> = stores
+            .stores
+            .iter()
+            .map(|s| {
+                s.distance_km
+                    .and_then(Decimal::from_f64)
+                    .map(|km| km.round_dp(3))
+            })
+            .collect();
         let places = |sql: &mut QueryBuilder<'_, Postgres>| {
             sql.push("unnest(")
                 .push_bind(ids.clone())
@@ -902,49 +910,58 @@ fn push_matches(sql: &mut QueryBuilder<'_, Postgres>, filter: &SearchFilter<'_>)
                 .push_bind(vendors.clone())
                 .push("::uuid[], ")
                 .push_bind(distances.clone())
-                .push("::float8[]) AS place(id, vendor_id, distance_km) ");
+                .push("::numeric[]) AS place(id, vendor_id, distance_km) ");
         };
+        // Nearest first, so that `sort=distance` reads only the nearest shops' products.
         if stores.stock_required {
             // Products available at one of the stores, with the nearest such store.
-            sql.push("JOIN (SELECT pv.product_id, min(place.distance_km) AS distance_km FROM ");
+            sql.push("(SELECT pv.product_id, min(place.distance_km) AS distance_km FROM ");
             places(sql);
             sql.push(
                 "JOIN stock s ON s.location_id = place.id AND s.on_hand > s.reserved
                  JOIN product_variants pv ON pv.id = s.variant_id AND pv.price IS NOT NULL
-                 GROUP BY pv.product_id) loc ON loc.product_id = p.id ",
+                 GROUP BY pv.product_id ORDER BY 2) loc
+                 JOIN products p ON p.id = loc.product_id ",
             );
         } else {
             // Products of shops with one of the stores, with the nearest one.
-            sql.push("JOIN (SELECT place.vendor_id, min(place.distance_km) AS distance_km FROM ");
+            sql.push("(SELECT place.vendor_id, min(place.distance_km) AS distance_km FROM ");
             places(sql);
-            sql.push("GROUP BY place.vendor_id) loc ON loc.vendor_id = p.vendor_id ");
+            sql.push(
+                "GROUP BY place.vendor_id ORDER BY 2) loc
+                 JOIN products p ON p.vendor_id = loc.vendor_id ",
+            );
         }
+    } else {
+        sql.push("products p ");
     }
+    sql.push(
+        "JOIN vendors v ON v.id = p.vendor_id AND v.status = 'approved'
+         JOIN product_prices pp ON pp.product_id = p.id AND pp.during @> ",
+    )
+    .push_bind(filter.now)
+    .push("::timestamptz ");
     sql.push("WHERE p.status = 'active' ");
     if let Some(q) = filter.q {
-        // Stemmed words, the text inside a word ("mühle" in "Kaffeemühle"), or a close
-        // spelling ("Kaffemühle").
+        // Stemmed words, the text inside a word ("mühle" in "Kaffeemühle"), or with
+        // `typo_tolerant` a close spelling ("Kaffemühle").
         sql.push("AND (p.search_vector @@ websearch_to_tsquery('german', fold_german(")
             .push_bind(q.to_owned())
             .push(")) OR p.search_text LIKE fold_german(")
             .push_bind(kernel::db::contains_pattern(q))
-            .push(") OR fold_german(")
-            .push_bind(q.to_owned())
-            .push(") <% p.search_text) ");
+            .push(")");
+        if filter.typo_tolerant {
+            sql.push(" OR fold_german(")
+                .push_bind(q.to_owned())
+                .push(") <% p.search_text");
+        }
+        sql.push(") ");
     }
-    if let Some(category) = &filter.category {
-        sql.push(
-            "AND p.category_id IN (
-                 WITH RECURSIVE subtree AS (
-                     SELECT id FROM categories WHERE archived_at IS NULL AND ",
-        );
-        push_id_or_slug(sql, category);
-        sql.push(
-            "    UNION
-                 SELECT c.id FROM categories c JOIN subtree ON c.parent_id = subtree.id
-                 WHERE c.archived_at IS NULL)
-             SELECT id FROM subtree) ",
-        );
+    if let Some(categories) = &filter.categories {
+        let ids: Vec<uuid::Uuid> = categories.iter().map(|id| id.0).collect();
+        sql.push("AND p.category_id = ANY(")
+            .push_bind(ids)
+            .push(") ");
     }
     if let Some(vendor) = &filter.vendor {
         sql.push("AND v.");
@@ -971,6 +988,32 @@ fn push_id_or_slug(sql: &mut QueryBuilder<'_, Postgres>, key: &IdOrSlug) {
         IdOrSlug::Id(id) => sql.push("id = ").push_bind(*id).push(" "),
         IdOrSlug::Slug(slug) => sql.push("slug = ").push_bind(slug.clone()).push(" "),
     };
+}
+
+/// The active category named by id or slug and its active sub-categories, at any depth;
+/// empty when there is no such category.
+pub async fn category_subtree(
+    conn: &mut PgConnection,
+    key: &IdOrSlug,
+) -> Result<Vec<CategoryId>, sqlx::Error> {
+    let (id, slug) = match key {
+        IdOrSlug::Id(id) => (Some(*id), None),
+        IdOrSlug::Slug(slug) => (None, Some(slug.as_str())),
+    };
+    sqlx::query_scalar!(
+        r#"WITH RECURSIVE subtree AS (
+               SELECT id FROM categories
+               WHERE archived_at IS NULL AND (id = $1 OR slug = $2)
+               UNION
+               SELECT c.id FROM categories c JOIN subtree ON c.parent_id = subtree.id
+               WHERE c.archived_at IS NULL
+           )
+           SELECT id AS "id!: CategoryId" FROM subtree"#,
+        id,
+        slug,
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// One page of products matching `filter`, in the order of `sort`, after `after`.
@@ -1006,7 +1049,12 @@ pub async fn search_products(
         "ORDER BY found.{key} {direction}, found.id LIMIT "
     ))
     .push_bind(limit);
-    sql.build_query_as::<SearchRow>().fetch_all(conn).await
+    // Not kept as a prepared statement: a generic plan cannot see whether `q` is a rare or
+    // a common word, or how many stores there are, and picks badly for one or the other.
+    sql.build_query_as::<SearchRow>()
+        .persistent(false)
+        .fetch_all(conn)
+        .await
 }
 
 /// `WHERE (key, id)` comes after `(value, id)` in the order of `op` on the key and
@@ -1063,5 +1111,8 @@ pub async fn search_facets(
     )
     .push_bind(band_starts.to_vec())
     .push("::numeric[])::text, NULL, NULL, count(*) FROM found GROUP BY 2");
-    sql.build_query_as::<FacetRow>().fetch_all(conn).await
+    sql.build_query_as::<FacetRow>()
+        .persistent(false)
+        .fetch_all(conn)
+        .await
 }

@@ -39,6 +39,13 @@ pub struct ProductQuery {
     pub facets: bool,
 }
 
+/// Where the next page of a search starts, and whether the search matches close spellings.
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+struct SearchCursor {
+    position: SearchPosition,
+    typo_tolerant: bool,
+}
+
 /// Where to measure distances from on the product page.
 #[derive(Debug, Clone, Default)]
 pub struct NearQuery {
@@ -73,7 +80,7 @@ impl CatalogService {
         page: &PageParams,
     ) -> Result<SearchPage, CatalogError> {
         let limit = page.limit()?;
-        let after = page.after::<SearchPosition>()?;
+        let cursor = page.after::<SearchCursor>()?;
         let mut errors = FieldErrors::new();
         let q = query
             .q
@@ -97,7 +104,7 @@ impl CatalogService {
             errors.add("sort", "`distance` needs `near`");
         }
         let position_fits = matches!(
-            (sort, after),
+            (sort, cursor.map(|cursor| cursor.position)),
             (_, None)
                 | (SearchSort::Relevance, Some(SearchPosition::Relevance(..)))
                 | (SearchSort::PriceAsc, Some(SearchPosition::PriceAsc(..)))
@@ -131,9 +138,14 @@ impl CatalogService {
                 Some(vendor::service::places(&mut conn, near, pickup_today.then_some(now)).await?)
             }
         };
-        let filter = SearchFilter {
+        let categories = match query.category.as_deref() {
+            Some(category) => Some(repo::category_subtree(&mut conn, &id_or_slug(category)).await?),
+            None => None,
+        };
+        let mut filter = SearchFilter {
             q: q.as_deref(),
-            category: query.category.as_deref().map(id_or_slug),
+            typo_tolerant: cursor.is_some_and(|cursor| cursor.typo_tolerant),
+            categories,
             vendor: query.vendor.as_deref().map(id_or_slug),
             min_price,
             max_price,
@@ -144,12 +156,25 @@ impl CatalogService {
             }),
             now,
         };
-        let rows =
+        let after = cursor.map(|cursor| cursor.position);
+        let mut rows =
             repo::search_products(&mut conn, &filter, sort, after, i64::from(limit) + 1).await?;
+        // Close spellings only when nothing matches as written: a typo finds what was meant,
+        // and common words stay fast. The cursor keeps the choice for the following pages.
+        if rows.is_empty() && after.is_none() && filter.q.is_some() {
+            filter.typo_tolerant = true;
+            rows =
+                repo::search_products(&mut conn, &filter, sort, None, i64::from(limit) + 1).await?;
+        }
         let next_cursor = (rows.len() > limit as usize)
             .then(|| rows.get(limit as usize - 1))
             .flatten()
-            .map(|last| encode_cursor(&position_of(sort, last)));
+            .map(|last| {
+                encode_cursor(&SearchCursor {
+                    position: position_of(sort, last),
+                    typo_tolerant: filter.typo_tolerant,
+                })
+            });
         let rows: Vec<SearchRow> = rows.into_iter().take(limit as usize).collect();
         let items = self.summaries(&mut conn, rows, now).await?;
         let facets = match query.facets {
