@@ -285,6 +285,11 @@ async fn filters_combine_category_with_subcategories_shop_price_and_stock() {
         sorted(titles(&search(&app, "in_stock=true").await)),
         ["Brotkasten Emaille", "Kaffeemühle Handbetrieb"]
     );
+    assert_eq!(
+        sorted(titles(&search(&app, "q=mühle&category=haushalt").await)),
+        ["Elektrische Kaffeemühle", "Kaffeemühle Handbetrieb"]
+    );
+    assert!(titles(&search(&app, "q=mühle&category=lebensmittel").await).is_empty());
     assert!(titles(&search(&app, "category=no-such-category").await).is_empty());
     // Drafts never show.
     json_of(

@@ -921,19 +921,20 @@ fn push_matches(sql: &mut QueryBuilder<'_, Postgres>, filter: &SearchFilter<'_>)
                 "JOIN stock s ON s.location_id = place.id AND s.on_hand > s.reserved
                  JOIN product_variants pv ON pv.id = s.variant_id AND pv.price IS NOT NULL
                  GROUP BY pv.product_id ORDER BY 2) loc
-                 JOIN products p ON p.id = loc.product_id ",
+                 JOIN ",
             );
+            push_products(sql, filter);
+            sql.push("ON p.id = loc.product_id ");
         } else {
             // Products of shops with one of the stores, with the nearest one.
             sql.push("(SELECT place.vendor_id, min(place.distance_km) AS distance_km FROM ");
             places(sql);
-            sql.push(
-                "GROUP BY place.vendor_id ORDER BY 2) loc
-                 JOIN products p ON p.vendor_id = loc.vendor_id ",
-            );
+            sql.push("GROUP BY place.vendor_id ORDER BY 2) loc JOIN ");
+            push_products(sql, filter);
+            sql.push("ON p.vendor_id = loc.vendor_id ");
         }
     } else {
-        sql.push("products p ");
+        push_products(sql, filter);
     }
     sql.push(
         "JOIN vendors v ON v.id = p.vendor_id AND v.status = 'approved'
@@ -957,11 +958,10 @@ fn push_matches(sql: &mut QueryBuilder<'_, Postgres>, filter: &SearchFilter<'_>)
         }
         sql.push(") ");
     }
-    if let Some(categories) = &filter.categories {
-        let ids: Vec<uuid::Uuid> = categories.iter().map(|id| id.0).collect();
-        sql.push("AND p.category_id = ANY(")
-            .push_bind(ids)
-            .push(") ");
+    // Without `q` the categories were applied in `push_products`.
+    if let (Some(categories), Some(_)) = (&filter.categories, filter.q) {
+        sql.push("AND ");
+        push_in_categories(sql, categories);
     }
     if let Some(vendor) = &filter.vendor {
         sql.push("AND v.");
@@ -981,6 +981,28 @@ fn push_matches(sql: &mut QueryBuilder<'_, Postgres>, filter: &SearchFilter<'_>)
                          WHERE pv.product_id = p.id AND pv.price IS NOT NULL) ",
         );
     }
+}
+
+/// `products p`, or without `q` only the products of the categories. The `OFFSET 0` keeps
+/// the planner from walking the price or date index through the whole catalog in search of
+/// a category's products (prices and categories correlate: a category of bicycles has no
+/// cheap products); a category's products are found by its index and sorted instead.
+fn push_products(sql: &mut QueryBuilder<'_, Postgres>, filter: &SearchFilter<'_>) {
+    match (&filter.categories, filter.q) {
+        (Some(categories), None) => {
+            sql.push("(SELECT * FROM products p WHERE ");
+            push_in_categories(sql, categories);
+            sql.push("OFFSET 0) p ");
+        }
+        _ => {
+            sql.push("products p ");
+        }
+    }
+}
+
+fn push_in_categories(sql: &mut QueryBuilder<'_, Postgres>, categories: &[CategoryId]) {
+    let ids: Vec<uuid::Uuid> = categories.iter().map(|id| id.0).collect();
+    sql.push("p.category_id = ANY(").push_bind(ids).push(") ");
 }
 
 fn push_id_or_slug(sql: &mut QueryBuilder<'_, Postgres>, key: &IdOrSlug) {
