@@ -785,3 +785,62 @@ async fn concurrent_price_changes_to_one_product_leave_its_lowest_price_right() 
     );
     assert!(titles(&search(&app, "min_price=11.01").await).is_empty());
 }
+
+#[tokio::test]
+async fn a_variant_whose_price_is_taken_away_is_no_longer_on_sale() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app, "Weinhandlung Rebstock", FREIBURG).await;
+    let wine = category(&app, &shop.vendor.operator, "Wein", None).await;
+    let id = product(&app, &shop, "Spätburgunder", &wine, "SPB-075", "9.90").await;
+    let owner = Some(shop.vendor.owner.access_token.as_str());
+    let replace = |variants: Value| {
+        json!({
+            "title": "Spätburgunder",
+            "description": "Trocken, vom Kaiserstuhl.",
+            "category_id": wine,
+            "safety": {"manufacturer": {
+                "name": "Winzerkeller GmbH",
+                "address": {"street": "Weinstraße 1", "postal_code": "79235",
+                            "city": "Vogtsburg", "country": "DE"},
+                "email": "info@winzerkeller.de"}},
+            "variants": variants
+        })
+    };
+    let path = format!("/v1/vendors/{}/products/by-sku/SPB-075", shop.vendor.id);
+    let both = replace(json!([
+        {"sku": "SPB-075", "price": "9.90", "vat_rate": "standard"},
+        {"sku": "SPB-150", "price": "18.50", "vat_rate": "standard"}
+    ]));
+    json_of(
+        app.send(reqwest::Method::PUT, &path, Some(&both), owner)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    // The shop takes the small bottle's price away: only the magnum is on sale.
+    let magnum_only = replace(json!([
+        {"sku": "SPB-075", "vat_rate": "standard"},
+        {"sku": "SPB-150", "price": "18.50", "vat_rate": "standard"}
+    ]));
+    json_of(
+        app.send(reqwest::Method::PUT, &path, Some(&magnum_only), owner)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let found = search(&app, "q=Spätburgunder").await;
+    assert_eq!(found["items"][0]["price"]["amount"], "18.50");
+    assert!(titles(&search(&app, "max_price=10").await).is_empty());
+    let page = json_of(
+        app.get(&format!("/v1/products/{id}"), None).await,
+        StatusCode::OK,
+    )
+    .await;
+    let skus: Vec<&str> = page["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|variant| variant["sku"].as_str().unwrap())
+        .collect();
+    assert_eq!(skus, ["SPB-150"]);
+}

@@ -442,6 +442,8 @@ impl PriceBook {
         variant: &Variant,
         small_business: bool,
     ) -> Option<PublicPrice> {
+        // A variant whose price was taken away is not on sale, whatever its history says.
+        variant.price?;
         let (history, reductions) = self.of(variant.id);
         let (gross, reference) = current_price(&history, &reductions, self.now)?;
         let vat_percent = self
@@ -468,9 +470,11 @@ async fn refresh_price_timeline(
     product_id: ProductId,
     now: DateTime<Utc>,
 ) -> Result<(), CatalogError> {
+    // Only variants on sale, i.e. with a price now (see `PriceBook::public_price`).
     let variants: Vec<VariantId> = repo::variants_of(conn, &[product_id])
         .await?
         .iter()
+        .filter(|variant| variant.price.is_some())
         .map(|variant| variant.id)
         .collect();
     let book = PriceBook::load(conn, &variants, now).await?;
