@@ -54,6 +54,22 @@ async fn shop(app: &TestApp, name: &str, (lat, lon): (f64, f64)) -> Shop {
     Shop { vendor, store }
 }
 
+/// A complete product with one variant `sku` at `price`, sold by measure (0.5 kg).
+fn product_body(title: &str, category_id: &str, sku: &str, price: &str) -> Value {
+    json!({
+        "title": title,
+        "description": format!("{title} aus unserem Laden."),
+        "category_id": category_id,
+        "safety": {"manufacturer": {
+            "name": "Hersteller GmbH",
+            "address": {"street": "Talstraße 3", "postal_code": "79183",
+                        "city": "Waldkirch", "country": "DE"},
+            "email": "service@hersteller.de"}},
+        "variants": [{"sku": sku, "price": price, "vat_rate": "standard",
+                      "net_quantity": "0.5", "unit": "kg"}]
+    })
+}
+
 /// Creates and publishes a product with one variant `sku` at `price`; returns its id.
 async fn product(
     app: &TestApp,
@@ -67,18 +83,7 @@ async fn product(
     let created = json_of(
         app.post(
             &format!("/v1/vendors/{}/products", shop.vendor.id),
-            &json!({
-                "title": title,
-                "description": format!("{title} aus unserem Laden."),
-                "category_id": category_id,
-                "safety": {"manufacturer": {
-                    "name": "Hersteller GmbH",
-                    "address": {"street": "Talstraße 3", "postal_code": "79183",
-                                "city": "Waldkirch", "country": "DE"},
-                    "email": "service@hersteller.de"}},
-                "variants": [{"sku": sku, "price": price, "vat_rate": "standard",
-                              "net_quantity": "0.5", "unit": "kg"}]
-            }),
+            &product_body(title, category_id, sku, price),
             owner,
         )
         .await,
@@ -843,4 +848,110 @@ async fn a_variant_whose_price_is_taken_away_is_no_longer_on_sale() {
         .map(|variant| variant["sku"].as_str().unwrap())
         .collect();
     assert_eq!(skus, ["SPB-150"]);
+}
+
+#[tokio::test]
+async fn upserts_and_imports_move_the_search_price_and_crossing_imports_both_succeed() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app, "Hofladen Dreisam", FREIBURG).await;
+    let food = category(&app, &shop.vendor.operator, "Lebensmittel", None).await;
+    product(&app, &shop, "Apfelsaft", &food, "SAFT", "10.00").await;
+    product(&app, &shop, "Birnensaft", &food, "BIRNE", "20.00").await;
+    let owner = Some(shop.vendor.owner.access_token.as_str());
+    let price_of = |page: &Value, title: &str| {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["title"] == title)
+            .map(|item| item["price"]["amount"].as_str().unwrap().to_owned())
+    };
+    json_of(
+        app.send(
+            reqwest::Method::PUT,
+            &format!("/v1/vendors/{}/products/by-sku/SAFT", shop.vendor.id),
+            Some(&product_body("Apfelsaft", &food, "SAFT", "12.00")),
+            owner,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let page = search(&app, "sort=price_asc").await;
+    assert_eq!(price_of(&page, "Apfelsaft").as_deref(), Some("12.00"));
+
+    // Two imports naming the same products in opposite orders, at the same time.
+    let import = |rows: [(&str, &str, &str); 2]| {
+        let items: Vec<Value> = rows
+            .iter()
+            .map(|(title, sku, price)| {
+                json!({"sku": sku, "product": product_body(title, &food, sku, price)})
+            })
+            .collect();
+        json!({ "items": items })
+    };
+    let forwards = import([
+        ("Apfelsaft", "SAFT", "13.00"),
+        ("Birnensaft", "BIRNE", "23.00"),
+    ]);
+    let backwards = import([
+        ("Birnensaft", "BIRNE", "24.00"),
+        ("Apfelsaft", "SAFT", "14.00"),
+    ]);
+    let path = format!("/v1/vendors/{}/products/import", shop.vendor.id);
+    let (a, b) = tokio::join!(
+        app.post(&path, &forwards, owner),
+        app.post(&path, &backwards, owner)
+    );
+    assert_eq!(a.status(), StatusCode::OK);
+    assert_eq!(b.status(), StatusCode::OK);
+    // Whichever ran last, the search shows what the product page shows.
+    let page = search(&app, "sort=price_asc").await;
+    for title in ["Apfelsaft", "Birnensaft"] {
+        let id = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["title"] == title)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let product = json_of(
+            app.get(&format!("/v1/products/{id}"), None).await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(
+            price_of(&page, title).as_deref(),
+            product["variants"][0]["price"]["amount"].as_str(),
+            "{title}"
+        );
+    }
+    let filtered = search(&app, "min_price=13.00&max_price=14.00").await;
+    assert_eq!(titles(&filtered), ["Apfelsaft"]);
+}
+
+#[tokio::test]
+async fn products_of_shops_not_yet_approved_are_not_found() {
+    let app = TestApp::spawn().await;
+    let approved = shop(&app, "Feinkost Sonne", FREIBURG).await;
+    let food = category(&app, &approved.vendor.operator, "Lebensmittel", None).await;
+    product(&app, &approved, "Olivenöl", &food, "OEL", "11.00").await;
+    // A pending shop's draft with the same words: it cannot publish, and search never shows it.
+    let owner = app.signed_in_customer().await;
+    let pending = app
+        .apply_vendor(&owner, &crate::helpers::application("Feinkost Mond"))
+        .await;
+    json_of(
+        app.post(
+            &format!("/v1/vendors/{}/products", pending["id"].as_str().unwrap()),
+            &product_body("Olivenöl extra", &food, "OEL-X", "9.00"),
+            Some(&owner.access_token),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(titles(&search(&app, "q=Olivenöl").await), ["Olivenöl"]);
 }

@@ -175,17 +175,23 @@ pub struct PriceSpan {
 
 /// The lowest price among variants (each its price history and reductions) from `now` on.
 /// Regular prices change only when someone sets one, so the future is fully known: the price
-/// can change only where a reduction starts or ends. Unpriced variants do not count; a
-/// product without any price has no spans.
+/// can change only where a reduction starts or ends (or a price was recorded after `now`).
+/// Unpriced variants do not count; a product without any price has no spans.
 pub fn lowest_price_timeline(
     variants: &[(Vec<PriceChange>, Vec<Reduction>)],
     now: DateTime<Utc>,
 ) -> Vec<PriceSpan> {
+    // Prices recorded after `now` (by a clock a little ahead) count from their moment.
     let mut moments: Vec<DateTime<Utc>> = variants
         .iter()
-        .flat_map(|(_, reductions)| reductions)
-        .flat_map(|r| [Some(r.starts_at), r.ends_at])
-        .flatten()
+        .flat_map(|(history, reductions)| {
+            history.iter().map(|change| change.at).chain(
+                reductions
+                    .iter()
+                    .flat_map(|r| [Some(r.starts_at), r.ends_at])
+                    .flatten(),
+            )
+        })
         .filter(|at| *at > now)
         .collect();
     moments.push(now);
@@ -451,5 +457,25 @@ mod tests {
             }]
         );
         assert!(lowest_price_timeline(&[(vec![], vec![])], day(10)).is_empty());
+    }
+
+    #[test]
+    fn a_price_recorded_after_now_counts_from_its_moment() {
+        let variant = (vec![set(0, "12.00"), set(11, "15.00")], vec![]);
+        assert_eq!(
+            lowest_price_timeline(&[variant], day(10)),
+            [
+                PriceSpan {
+                    price: money("12.00"),
+                    from: day(10),
+                    until: Some(day(11))
+                },
+                PriceSpan {
+                    price: money("15.00"),
+                    from: day(11),
+                    until: None
+                }
+            ]
+        );
     }
 }

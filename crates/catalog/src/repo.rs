@@ -727,7 +727,7 @@ pub async fn next_variant_position(
 
 /// Locks the product that has a variant with this SKU, so price writes to one product are
 /// serialised (the price timeline is rewritten from all its variants). Always taken before
-/// variant locks.
+/// variant locks; `NO KEY`, so rows referring to the product can still be inserted.
 pub async fn lock_product_of_sku(
     conn: &mut PgConnection,
     vendor_id: VendorId,
@@ -737,12 +737,31 @@ pub async fn lock_product_of_sku(
         r#"SELECT p.id AS "id: ProductId"
            FROM products p JOIN product_variants v ON v.product_id = p.id
            WHERE v.vendor_id = $1 AND v.sku = $2
-           FOR UPDATE OF p"#,
+           FOR NO KEY UPDATE OF p"#,
         vendor_id.0,
         sku,
     )
     .fetch_optional(conn)
     .await
+}
+
+/// Locks the products that have variants with these SKUs, in the order of their ids.
+pub async fn lock_products_of_skus(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    skus: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "SELECT p.id FROM products p JOIN product_variants v ON v.product_id = p.id
+         WHERE v.vendor_id = $1 AND v.sku = ANY($2)
+         ORDER BY p.id
+         FOR NO KEY UPDATE OF p",
+        vendor_id.0,
+        skus,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(())
 }
 
 /// Replaces the product's price timeline with `spans`.

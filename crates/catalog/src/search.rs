@@ -251,12 +251,6 @@ impl CatalogService {
         near: &NearQuery,
     ) -> Result<PublicProduct, CatalogError> {
         let mut conn = self.pool.acquire().await?;
-        let point = match &near.near {
-            Some(place) => Some(
-                vendor::service::resolve_near(&mut conn, place, near.country.as_deref()).await?,
-            ),
-            None => None,
-        };
         let row = repo::fetch_product(&mut conn, product_id)
             .await?
             .filter(|row| row.status == ProductStatus::Active.as_str())
@@ -264,6 +258,12 @@ impl CatalogService {
         let seller = vendor::service::seller(&mut conn, row.vendor_id)
             .await?
             .ok_or(CatalogError::ProductNotFound)?;
+        let point = match &near.near {
+            Some(place) => Some(
+                vendor::service::resolve_near(&mut conn, place, near.country.as_deref()).await?,
+            ),
+            None => None,
+        };
         let now = self.clock.now();
         let variants = repo::variants_of(&mut conn, &[product_id]).await?;
         let ids: Vec<VariantId> = variants.iter().map(|variant| variant.id).collect();

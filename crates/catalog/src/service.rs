@@ -4,6 +4,7 @@
 use account::model::Email;
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::auth::Principal;
+use kernel::clock::Clock;
 use kernel::id::{CategoryId, LocationId, ProductId, VariantId, VendorId};
 use kernel::pagination::{Page, PageParams};
 use kernel::validation::{text, FieldErrors};
@@ -218,7 +219,7 @@ impl CatalogService {
         )
         .await?;
         let (product_id, _) =
-            save_product(&mut tx, vendor_id, None, &request, self.clock.now()).await?;
+            save_product(&mut tx, vendor_id, None, &request, self.clock.as_ref()).await?;
         let created = load_product(&mut tx, vendor_id, product_id).await?;
         tx.commit().await?;
         Ok(created)
@@ -242,7 +243,7 @@ impl CatalogService {
         )
         .await?;
         let (product_id, created) =
-            save_product(&mut tx, vendor_id, Some(sku), &request, self.clock.now()).await?;
+            save_product(&mut tx, vendor_id, Some(sku), &request, self.clock.as_ref()).await?;
         let saved = load_product(&mut tx, vendor_id, product_id).await?;
         tx.commit().await?;
         Ok((saved, created))
@@ -286,9 +287,21 @@ impl CatalogService {
             }
         }
         errors.finish()?;
+        // All the products up front and in one order, so that two imports naming the same
+        // products cannot deadlock.
+        let skus: Vec<String> = import.items.iter().map(|item| item.sku.clone()).collect();
+        repo::lock_products_of_skus(&mut tx, vendor_id, &skus).await?;
         let (mut created, mut updated) = (0, 0);
         for (index, item) in import.items.iter().enumerate() {
-            match save_product(&mut tx, vendor_id, Some(&item.sku), &item.product, now).await {
+            let saved = save_product(
+                &mut tx,
+                vendor_id,
+                Some(&item.sku),
+                &item.product,
+                self.clock.as_ref(),
+            )
+            .await;
+            match saved {
                 Ok((_, true)) => created += 1,
                 Ok((_, false)) => updated += 1,
                 Err(error) => {
@@ -492,7 +505,7 @@ async fn save_product(
     vendor_id: VendorId,
     sku: Option<&str>,
     request: &NewProduct,
-    now: DateTime<Utc>,
+    clock: &dyn Clock,
 ) -> Result<(ProductId, bool), CatalogError> {
     if let Some(sku) = sku {
         if !request.variants.iter().any(|variant| variant.sku == sku) {
@@ -503,7 +516,7 @@ async fn save_product(
             .into());
         }
     }
-    let (mut product, variants) = check_product(vendor_id, request, now)?;
+    let (mut product, variants) = check_product(vendor_id, request, clock.now())?;
     if let Some(category) = product.category_id {
         match repo::fetch_category(conn, category).await? {
             Some(category) if category.archived_at.is_none() => {}
@@ -517,6 +530,9 @@ async fn save_product(
         }
         None => None,
     };
+    // Read once the product is locked, so that no price written meanwhile by another
+    // transaction can be later than the prices written here.
+    let now = clock.now();
     let created = existing.is_none();
     match existing {
         None => repo::insert_product(conn, &product).await?,

@@ -156,9 +156,15 @@ pub async fn vendor_status(
     lock: bool,
 ) -> Result<Option<String>, sqlx::Error> {
     if lock {
-        sqlx::query_scalar!("SELECT status FROM vendors WHERE id = $1 FOR UPDATE", id.0)
-            .fetch_optional(conn)
-            .await
+        // `NO KEY`: it serialises the lockers, but rows referring to the vendor (a new
+        // variant of a product being saved meanwhile) can still be inserted, so a publish and
+        // a product save cannot deadlock on this row and the product's.
+        sqlx::query_scalar!(
+            "SELECT status FROM vendors WHERE id = $1 FOR NO KEY UPDATE",
+            id.0
+        )
+        .fetch_optional(conn)
+        .await
     } else {
         sqlx::query_scalar!("SELECT status FROM vendors WHERE id = $1", id.0)
             .fetch_optional(conn)
