@@ -267,6 +267,23 @@ impl TestApp {
         member
     }
 
+    /// Creates a category as `operator` (below `parent`, if given); returns its id.
+    pub async fn category(&self, operator: &Session, name: &str, parent: Option<&str>) -> String {
+        json_of(
+            self.post(
+                "/v1/operator/categories",
+                &json!({"name": name, "parent_id": parent}),
+                Some(&operator.access_token),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     /// Creates a store of the vendor at these coordinates (see [`location`]); returns its id.
     pub async fn store(&self, vendor: &ApprovedVendor, name: &str, lat: f64, lon: f64) -> String {
         json_of(

@@ -5,22 +5,6 @@ use crate::helpers::{application, fields, json_of, problem_of, ApprovedVendor, T
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-async fn category(app: &TestApp, vendor: &ApprovedVendor) -> String {
-    json_of(
-        app.post(
-            "/v1/operator/categories",
-            &json!({"name": "Kaffee"}),
-            Some(&vendor.operator.access_token),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 fn manufacturer(country: &str) -> Value {
     json!({
         "name": "Röstmanufaktur Schwarzwald GmbH",
@@ -81,7 +65,7 @@ async fn publish(app: &TestApp, vendor: &ApprovedVendor, product: &Value) -> req
 async fn a_complete_product_of_an_approved_vendor_is_published_with_german_prices() {
     let app = TestApp::spawn().await;
     let vendor = app.approved_vendor("Kaffeerösterei Müller").await;
-    let category_id = category(&app, &vendor).await;
+    let category_id = app.category(&vendor.operator, "Kaffee", None).await;
     let draft = create(&app, &vendor, &espresso(&category_id)).await;
     assert_eq!(draft["status"], "draft");
     assert_eq!(draft["variants"][0]["price"], "8.90");
@@ -163,7 +147,7 @@ async fn publishing_names_everything_missing() {
     );
 
     // A manufacturer outside the EU needs an EU responsible person.
-    let category_id = category(&app, &vendor).await;
+    let category_id = app.category(&vendor.operator, "Kaffee", None).await;
     let mut swiss = espresso(&category_id);
     swiss["safety"]["manufacturer"] = manufacturer("CH");
     swiss["variants"] = json!([{"sku": "CH-1", "price": "4.50", "vat_rate": "reduced"}]);
@@ -182,7 +166,7 @@ async fn publishing_names_everything_missing() {
 async fn only_approved_vendors_publish() {
     let app = TestApp::spawn().await;
     let reference = app.approved_vendor("Referenz").await;
-    let category_id = category(&app, &reference).await;
+    let category_id = app.category(&reference.operator, "Kaffee", None).await;
     let owner = app.signed_in_customer().await;
     let pending = app
         .apply_vendor(&owner, &application("Noch Nicht Geprüft"))
@@ -222,7 +206,7 @@ async fn small_businesses_sell_without_vat() {
         owner,
         operator,
     };
-    let category_id = category(&app, &vendor).await;
+    let category_id = app.category(&vendor.operator, "Kaffee", None).await;
     let mut mug = espresso(&category_id);
     mug["variants"] = json!([{"sku": "TASSE", "price": "24.00", "vat_rate": "standard",
                               "deposit": "0.15"}]);
@@ -402,7 +386,7 @@ async fn a_vendors_catalog_is_its_own() {
 async fn reductions_show_the_lowest_price_of_the_30_days_before() {
     let app = TestApp::spawn().await;
     let vendor = app.approved_vendor("Kaffeehaus Zeitlos").await;
-    let category_id = category(&app, &vendor).await;
+    let category_id = app.category(&vendor.operator, "Kaffee", None).await;
     let draft = create(&app, &vendor, &espresso(&category_id)).await;
     publish(&app, &vendor, &draft).await;
     // Tokens expire as the clock moves days ahead; the till's API key does not.

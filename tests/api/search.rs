@@ -3,7 +3,7 @@
 //! the product page with what each store has.
 
 use crate::helpers::{
-    fields, json_of, problem_of, start_of_time, ApprovedVendor, Session, TestApp, PASSWORD,
+    fields, json_of, problem_of, start_of_time, ApprovedVendor, TestApp, PASSWORD,
 };
 use chrono::{Duration, TimeZone, Utc};
 use reqwest::StatusCode;
@@ -30,22 +30,6 @@ impl Market {
     fn id(&self, title: &str) -> &str {
         &self.products[title]
     }
-}
-
-async fn category(app: &TestApp, operator: &Session, name: &str, parent: Option<&str>) -> String {
-    json_of(
-        app.post(
-            "/v1/operator/categories",
-            &json!({"name": name, "parent_id": parent}),
-            Some(&operator.access_token),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 async fn shop(app: &TestApp, name: &str, (lat, lon): (f64, f64)) -> Shop {
@@ -124,9 +108,9 @@ async fn market(app: &TestApp) -> Market {
     let muller = shop(app, "Kaffeerösterei Müller", FREIBURG).await;
     let lorrach = shop(app, "Haushaltswaren Lörrach", LOERRACH).await;
     let operator = &muller.vendor.operator;
-    let household = category(app, operator, "Haushalt", None).await;
-    let kitchen = category(app, operator, "Küche", Some(&household)).await;
-    let food = category(app, operator, "Lebensmittel", None).await;
+    let household = app.category(operator, "Haushalt", None).await;
+    let kitchen = app.category(operator, "Küche", Some(&household)).await;
+    let food = app.category(operator, "Lebensmittel", None).await;
     let mut products = std::collections::HashMap::new();
     for (shop, title, category, sku, price) in [
         (
@@ -732,7 +716,7 @@ async fn the_product_page_shows_what_each_store_has_nearest_first() {
 async fn concurrent_price_changes_to_one_product_leave_its_lowest_price_right() {
     let app = TestApp::spawn().await;
     let shop = shop(&app, "Fahrradladen Speiche", FREIBURG).await;
-    let bikes = category(&app, &shop.vendor.operator, "Fahrrad", None).await;
+    let bikes = app.category(&shop.vendor.operator, "Fahrrad", None).await;
     let id = product(
         &app,
         &shop,
@@ -795,7 +779,7 @@ async fn concurrent_price_changes_to_one_product_leave_its_lowest_price_right() 
 async fn a_variant_whose_price_is_taken_away_is_no_longer_on_sale() {
     let app = TestApp::spawn().await;
     let shop = shop(&app, "Weinhandlung Rebstock", FREIBURG).await;
-    let wine = category(&app, &shop.vendor.operator, "Wein", None).await;
+    let wine = app.category(&shop.vendor.operator, "Wein", None).await;
     let id = product(&app, &shop, "Spätburgunder", &wine, "SPB-075", "9.90").await;
     let owner = Some(shop.vendor.owner.access_token.as_str());
     let replace = |variants: Value| {
@@ -854,7 +838,9 @@ async fn a_variant_whose_price_is_taken_away_is_no_longer_on_sale() {
 async fn upserts_and_imports_move_the_search_price_and_crossing_imports_both_succeed() {
     let app = TestApp::spawn().await;
     let shop = shop(&app, "Hofladen Dreisam", FREIBURG).await;
-    let food = category(&app, &shop.vendor.operator, "Lebensmittel", None).await;
+    let food = app
+        .category(&shop.vendor.operator, "Lebensmittel", None)
+        .await;
     product(&app, &shop, "Apfelsaft", &food, "SAFT", "10.00").await;
     product(&app, &shop, "Birnensaft", &food, "BIRNE", "20.00").await;
     let owner = Some(shop.vendor.owner.access_token.as_str());
@@ -936,7 +922,9 @@ async fn upserts_and_imports_move_the_search_price_and_crossing_imports_both_suc
 async fn products_of_shops_not_yet_approved_are_not_found() {
     let app = TestApp::spawn().await;
     let approved = shop(&app, "Feinkost Sonne", FREIBURG).await;
-    let food = category(&app, &approved.vendor.operator, "Lebensmittel", None).await;
+    let food = app
+        .category(&approved.vendor.operator, "Lebensmittel", None)
+        .await;
     product(&app, &approved, "Olivenöl", &food, "OEL", "11.00").await;
     // A pending shop's draft with the same words: it cannot publish, and search never shows it.
     let owner = app.signed_in_customer().await;
