@@ -33,6 +33,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub settings: Settings,
+    notifier: support::Notifier,
     db_name: String,
     server: actix_web::dev::ServerHandle,
 }
@@ -61,6 +62,10 @@ impl TestApp {
             auth_rate_limit_per_minute: NonZeroU32::new(10_000).unwrap(),
             http_workers: Some(2),
             shutdown_timeout_seconds: 1,
+            // Tests run the worker themselves (`deliver_notifications`), so that what it
+            // does happens at a known moment.
+            notification_worker: false,
+            webhook_allow_private_targets: true,
             ..Settings::default()
         };
         adjust(&mut settings);
@@ -76,12 +81,14 @@ impl TestApp {
             .expect("cannot build the application");
         let address = format!("http://127.0.0.1:{}", application.port());
         let server = application.handle();
+        let notifier = application.notifier();
         tokio::spawn(application.run_until_stopped());
         TestApp {
             address,
             client: reqwest::Client::new(),
             clock,
             settings,
+            notifier,
             db_name,
             server,
         }
@@ -301,6 +308,60 @@ impl TestApp {
             .to_owned()
     }
 
+    /// Creates and publishes a product of the vendor with one variant `sku` at `price`;
+    /// returns its id.
+    pub async fn published_product(
+        &self,
+        vendor: &ApprovedVendor,
+        title: &str,
+        category_id: &str,
+        sku: &str,
+        price: &str,
+    ) -> String {
+        let owner = Some(vendor.owner.access_token.as_str());
+        let created = json_of(
+            self.post(
+                &format!("/v1/vendors/{}/products", vendor.id),
+                &product_body(title, category_id, sku, price),
+                owner,
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        let id = created["id"].as_str().unwrap().to_owned();
+        json_of(
+            self.post(
+                &format!("/v1/vendors/{}/products/{id}/publish", vendor.id),
+                &json!({}),
+                owner,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        id
+    }
+
+    /// Runs the notification worker once, as a background instance would: fans out every
+    /// pending event and sends what is due.
+    pub async fn deliver_notifications(&self) -> support::notify::RunReport {
+        self.notifier.run_once().await.unwrap()
+    }
+
+    /// A second worker on its own connection pool, as another API instance would run it.
+    pub async fn second_notifier(&self) -> support::Notifier {
+        let pool = sqlx::PgPool::connect(self.settings.database_url.expose())
+            .await
+            .unwrap();
+        self.notifier.with_pool(pool)
+    }
+
+    /// The e-mails "sent" so far (the recording transport).
+    pub fn mail(&self) -> support::mail::MailRecorder {
+        self.notifier.mailer().recorder().unwrap()
+    }
+
     /// Creates an API key of the vendor with these scopes; returns its secret.
     pub async fn api_key(&self, vendor: &ApprovedVendor, scopes: &[&str]) -> String {
         let key = json_of(
@@ -371,6 +432,22 @@ pub fn application(display_name: &str) -> Value {
         "representative": "Anna Müller",
         "payout_account": {"iban": "DE89 3704 0044 0532 0130 00", "holder": "Anna Müller"},
         "self_certification": true
+    })
+}
+
+/// A complete product with one variant `sku` at `price`, sold by measure (0.5 kg).
+pub fn product_body(title: &str, category_id: &str, sku: &str, price: &str) -> Value {
+    json!({
+        "title": title,
+        "description": format!("{title} aus unserem Laden."),
+        "category_id": category_id,
+        "safety": {"manufacturer": {
+            "name": "Hersteller GmbH",
+            "address": {"street": "Talstraße 3", "postal_code": "79183",
+                        "city": "Waldkirch", "country": "DE"},
+            "email": "service@hersteller.de"}},
+        "variants": [{"sku": sku, "price": price, "vat_rate": "standard",
+                      "net_quantity": "0.5", "unit": "kg"}]
     })
 }
 

@@ -3,7 +3,7 @@
 //! the product page with what each store has.
 
 use crate::helpers::{
-    fields, json_of, problem_of, start_of_time, ApprovedVendor, TestApp, PASSWORD,
+    fields, json_of, problem_of, product_body, start_of_time, ApprovedVendor, TestApp, PASSWORD,
 };
 use chrono::{Duration, TimeZone, Utc};
 use reqwest::StatusCode;
@@ -38,22 +38,6 @@ async fn shop(app: &TestApp, name: &str, (lat, lon): (f64, f64)) -> Shop {
     Shop { vendor, store }
 }
 
-/// A complete product with one variant `sku` at `price`, sold by measure (0.5 kg).
-fn product_body(title: &str, category_id: &str, sku: &str, price: &str) -> Value {
-    json!({
-        "title": title,
-        "description": format!("{title} aus unserem Laden."),
-        "category_id": category_id,
-        "safety": {"manufacturer": {
-            "name": "Hersteller GmbH",
-            "address": {"street": "Talstraße 3", "postal_code": "79183",
-                        "city": "Waldkirch", "country": "DE"},
-            "email": "service@hersteller.de"}},
-        "variants": [{"sku": sku, "price": price, "vat_rate": "standard",
-                      "net_quantity": "0.5", "unit": "kg"}]
-    })
-}
-
 /// Creates and publishes a product with one variant `sku` at `price`; returns its id.
 async fn product(
     app: &TestApp,
@@ -63,29 +47,8 @@ async fn product(
     sku: &str,
     price: &str,
 ) -> String {
-    let owner = Some(shop.vendor.owner.access_token.as_str());
-    let created = json_of(
-        app.post(
-            &format!("/v1/vendors/{}/products", shop.vendor.id),
-            &product_body(title, category_id, sku, price),
-            owner,
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let id = created["id"].as_str().unwrap().to_owned();
-    json_of(
-        app.post(
-            &format!("/v1/vendors/{}/products/{id}/publish", shop.vendor.id),
-            &json!({}),
-            owner,
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
-    id
+    app.published_product(&shop.vendor, title, category_id, sku, price)
+        .await
 }
 
 async fn stock(app: &TestApp, shop: &Shop, sku: &str, on_hand: i32) {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use kernel::auth::Role;
 use kernel::id::AccountId;
+use kernel::Language;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -90,6 +91,7 @@ impl DisplayName {
     "email": "anna@example.de",
     "display_name": "Anna",
     "role": "customer",
+    "language": "de",
     "created_at": "2026-11-22T10:00:00Z"
 }))]
 pub struct Account {
@@ -97,6 +99,8 @@ pub struct Account {
     pub email: String,
     pub display_name: String,
     pub role: Role,
+    /// The language of the e-mails the account receives.
+    pub language: Language,
     pub created_at: DateTime<Utc>,
 }
 
@@ -116,6 +120,9 @@ pub struct RegisterRequest {
         pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub display_name: String,
+    /// The language of the e-mails the account receives (default `de`).
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -155,15 +162,20 @@ pub struct TokenResponse {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
-#[schema(example = json!({"display_name": "Anna M."}))]
+#[schema(example = json!({"display_name": "Anna M.", "language": "en"}))]
 pub struct UpdateAccountRequest {
-    /// Shown to others; 1–100 characters after trimming, no control characters.
+    /// Shown to others; 1–100 characters after trimming, no control characters. Unchanged
+    /// when absent.
     #[schema(
         min_length = 1,
         max_length = 100,
         pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
     )]
-    pub display_name: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// The language of the e-mails the account receives. Unchanged when absent.
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use kernel::auth::Role;
 use kernel::id::AccountId;
+use kernel::Language;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -14,6 +15,7 @@ pub struct NewAccount<'a> {
     pub password_hash: &'a str,
     pub display_name: &'a str,
     pub role: Role,
+    pub language: Language,
     pub now: DateTime<Utc>,
 }
 
@@ -29,6 +31,7 @@ struct AccountRow {
     email: String,
     display_name: String,
     role: String,
+    language: String,
     created_at: DateTime<Utc>,
 }
 
@@ -39,6 +42,7 @@ impl From<AccountRow> for Account {
             email: row.email,
             display_name: row.display_name,
             role: parse_role(&row.role),
+            language: Language::from_code(&row.language),
             created_at: row.created_at,
         }
     }
@@ -55,14 +59,16 @@ pub async fn insert_account(
 ) -> sqlx::Result<Account> {
     sqlx::query_as!(
         AccountRow,
-        r#"INSERT INTO accounts (id, email, password_hash, display_name, role, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $6)
-           RETURNING id, email::text AS "email!", display_name, role, created_at"#,
+        r#"INSERT INTO accounts
+               (id, email, password_hash, display_name, role, language, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+           RETURNING id, email::text AS "email!", display_name, role, language, created_at"#,
         account.id.0,
         account.email,
         account.password_hash,
         account.display_name,
         account.role.as_str(),
+        account.language.as_str(),
         account.now,
     )
     .fetch_one(conn)
@@ -73,7 +79,7 @@ pub async fn insert_account(
 pub async fn find_account(conn: &mut PgConnection, id: AccountId) -> sqlx::Result<Option<Account>> {
     sqlx::query_as!(
         AccountRow,
-        r#"SELECT id, email::text AS "email!", display_name, role, created_at
+        r#"SELECT id, email::text AS "email!", display_name, role, language, created_at
            FROM accounts WHERE id = $1"#,
         id.0,
     )
@@ -105,18 +111,24 @@ pub async fn password_hash(conn: &mut PgConnection, id: AccountId) -> sqlx::Resu
         .await
 }
 
-pub async fn update_display_name(
+/// Changes the given fields; `None` keeps a field as it is.
+pub async fn update_profile(
     conn: &mut PgConnection,
     id: AccountId,
-    display_name: &str,
+    display_name: Option<&str>,
+    language: Option<Language>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<Account>> {
     sqlx::query_as!(
         AccountRow,
-        r#"UPDATE accounts SET display_name = $2, updated_at = $3 WHERE id = $1
-           RETURNING id, email::text AS "email!", display_name, role, created_at"#,
+        r#"UPDATE accounts
+           SET display_name = COALESCE($2, display_name), language = COALESCE($3, language),
+               updated_at = $4
+           WHERE id = $1
+           RETURNING id, email::text AS "email!", display_name, role, language, created_at"#,
         id.0,
         display_name,
+        language.map(Language::as_str),
         now,
     )
     .fetch_optional(conn)

@@ -80,6 +80,7 @@ impl AccountService {
                 password_hash: &password_hash,
                 display_name: display_name.as_str(),
                 role,
+                language: request.language.unwrap_or_default(),
                 now: self.clock.now(),
             },
         )
@@ -167,12 +168,22 @@ impl AccountService {
         request: UpdateAccountRequest,
     ) -> Result<Account, AccountError> {
         let mut errors = FieldErrors::new();
-        let display_name = errors.check("display_name", DisplayName::parse(&request.display_name));
-        let display_name = errors.finish_with(display_name)?;
+        let display_name = request
+            .display_name
+            .as_deref()
+            .map(|name| errors.check("display_name", DisplayName::parse(name)));
+        errors.finish()?;
+        let display_name = display_name.flatten();
         let mut conn = self.pool.acquire().await?;
-        repo::update_display_name(&mut conn, id, display_name.as_str(), self.clock.now())
-            .await?
-            .ok_or(AccountError::AccountGone)
+        repo::update_profile(
+            &mut conn,
+            id,
+            display_name.as_ref().map(DisplayName::as_str),
+            request.language,
+            self.clock.now(),
+        )
+        .await?
+        .ok_or(AccountError::AccountGone)
     }
 
     /// Changes the password after checking the current one, and signs out every session.

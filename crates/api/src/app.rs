@@ -19,6 +19,7 @@ fn v1(cfg: &mut ServiceConfig) {
     account::http::configure(cfg);
     vendor::http::configure(cfg);
     catalog::http::configure(cfg);
+    support::http::configure(cfg);
 }
 
 fn routes() -> UtoipaApp<

@@ -196,6 +196,7 @@ async fn create_operator(settings: &Settings, email: String, name: String) -> an
         email,
         password,
         display_name: name,
+        language: None,
     };
     match service.create_account(request, Role::Operator).await {
         Ok(account) => {

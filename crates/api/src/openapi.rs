@@ -35,7 +35,10 @@ correlate) and, for invalid input, `errors[]` naming each field. Lists are curso
         (name = "catalog", description = "The category tree customers browse, and the VAT rates products are sold at."),
         (name = "products", description = "A vendor's products and variants, and products as customers see them."),
         (name = "stock", description = "Stock per store location, kept in sync by the shop's till or ERP."),
-        (name = "operator", description = "Marketplace operators: vendor review and approval, the category tree."),
+        (name = "questions", description = "Product questions: they go to the shop that sells the product (never to past buyers); the shop's answer is what customers see. The vendor's inbox and live event stream."),
+        (name = "webhooks", description = "Signed HTTP callbacks to a shop's own systems for its events, with retries and a delivery log."),
+        (name = "notices", description = "Reporting illegal content (notice and action, DSA Art. 16)."),
+        (name = "operator", description = "Marketplace operators: vendor review and approval, the category tree, notices."),
         (name = "operations", description = "Health, readiness and metrics for operators of the service."),
     ),
     components(

@@ -124,6 +124,19 @@ pub struct Settings {
     pub shutdown_timeout_seconds: u64,
     /// Seconds between runs of the maintenance job (purging expired tokens).
     pub maintenance_interval_seconds: u64,
+    /// SMTP server as a URL, e.g. `smtps://user:password@mail.example.de` or
+    /// `smtp://localhost:1025` (lettre's format). Without it (development only) e-mails are
+    /// recorded in memory and logged, not sent.
+    pub smtp_url: Option<Secret>,
+    /// The sender of the marketplace's e-mails.
+    pub mail_from: String,
+    /// Let webhooks target private, loopback and link-local addresses (tests, local setups).
+    pub webhook_allow_private_targets: bool,
+    /// Run the notification worker (outbox → e-mails, webhooks, live feed) in this process.
+    pub notification_worker: bool,
+    /// Seconds between the worker's checks for retries that came due (new events wake it at
+    /// once).
+    pub notification_poll_seconds: u64,
 }
 
 impl Default for Settings {
@@ -147,6 +160,11 @@ impl Default for Settings {
             http_workers: None,
             shutdown_timeout_seconds: 30,
             maintenance_interval_seconds: 300,
+            smtp_url: None,
+            mail_from: "Marktplatz <no-reply@marktplatz.example>".to_owned(),
+            webhook_allow_private_targets: false,
+            notification_worker: true,
+            notification_poll_seconds: 10,
         }
     }
 }
@@ -191,6 +209,11 @@ impl Settings {
                     "MARKETPLACE_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes long"
                 )))
             }
+            _ if self.smtp_url.is_none() && self.env == Environment::Production => {
+                Err(SettingsError::Invalid(
+                    "MARKETPLACE_SMTP_URL is required in production".to_owned(),
+                ))
+            }
             _ if self.database_max_connections == 0 => Err(SettingsError::Invalid(
                 "MARKETPLACE_DATABASE_MAX_CONNECTIONS must be at least 1".to_owned(),
             )),
@@ -223,12 +246,14 @@ mod tests {
     fn debug_output_hides_secrets() {
         let settings = Settings {
             jwt_secret: Some(Secret::new("super-secret-value-of-32-bytes!!")),
+            smtp_url: Some(Secret::new("smtps://mailer:smtp-password@mail.example.de")),
             database_url: DatabaseUrl::new("postgres://app:hunter2@db.internal:5432/marketplace"),
             ..Settings::default()
         };
         let debug = format!("{settings:?}");
         assert!(!debug.contains("super-secret"), "{debug}");
         assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(!debug.contains("smtp-password"), "{debug}");
         assert!(debug.contains("postgres://app:[redacted]@db.internal:5432/marketplace"));
     }
 
@@ -252,9 +277,14 @@ mod tests {
             ..production.clone()
         };
         assert!(short.validate().is_err());
-        let good = Settings {
+        let without_smtp = Settings {
             jwt_secret: Some(Secret::new("x".repeat(32))),
             ..production
+        };
+        assert!(without_smtp.validate().is_err());
+        let good = Settings {
+            smtp_url: Some(Secret::new("smtps://user:pw@mail.example.de")),
+            ..without_smtp
         };
         assert!(good.validate().is_ok());
         assert!(Settings::default().validate().is_ok());

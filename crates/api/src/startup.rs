@@ -13,8 +13,11 @@ use sqlx::PgPool;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
+use support::mail::{MailRecorder, Mailer};
+use support::{FeedHub, Notifier, SupportService};
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::watch;
+use vendor::responsiveness::ResponsivenessSource;
 use vendor::{MarketplaceAuthenticator, VendorService};
 
 use crate::settings::Settings;
@@ -27,6 +30,9 @@ pub struct Application {
     accounts: AccountService,
     limiter: web::Data<CredentialRateLimiter>,
     maintenance_interval: Duration,
+    notifier: Notifier,
+    /// `None` when another process runs the notification worker.
+    notification_poll: Option<Duration>,
 }
 
 impl Application {
@@ -47,6 +53,21 @@ impl Application {
             as Arc<dyn Authenticator>);
         let vendors = web::Data::new(VendorService::new(pool.clone(), clock.clone()));
         let catalog = web::Data::new(CatalogService::new(pool.clone(), clock.clone()));
+        let support_service = SupportService::new(
+            pool.clone(),
+            clock.clone(),
+            settings.webhook_allow_private_targets,
+        );
+        let responsiveness: web::Data<dyn ResponsivenessSource> =
+            web::Data::from(Arc::new(support_service.clone()) as Arc<dyn ResponsivenessSource>);
+        let support = web::Data::new(support_service);
+        let feed = web::Data::new(FeedHub::start(&pool).await?);
+        let notifier = Notifier::new(
+            pool.clone(),
+            clock.clone(),
+            mailer(settings)?,
+            settings.webhook_allow_private_targets,
+        )?;
         let accounts = AccountService::new(
             pool.clone(),
             clock,
@@ -77,6 +98,9 @@ impl Application {
             let accounts = accounts_data.clone();
             let vendors = vendors.clone();
             let catalog = catalog.clone();
+            let support = support.clone();
+            let responsiveness = responsiveness.clone();
+            let feed = feed.clone();
             let authenticator = authenticator.clone();
             let limiter = server_limiter.clone();
             let registry = registry.clone();
@@ -89,6 +113,9 @@ impl Application {
                         .app_data(accounts)
                         .app_data(vendors)
                         .app_data(catalog)
+                        .app_data(support)
+                        .app_data(responsiveness)
+                        .app_data(feed)
                         .app_data(authenticator)
                         .app_data(limiter)
                         .app_data(registry)
@@ -115,7 +142,16 @@ impl Application {
             accounts,
             limiter,
             maintenance_interval: Duration::from_secs(settings.maintenance_interval_seconds.max(1)),
+            notifier,
+            notification_poll: settings
+                .notification_worker
+                .then(|| Duration::from_secs(settings.notification_poll_seconds.max(1))),
         })
+    }
+
+    /// The notification worker this application runs (or would run): tests drive it.
+    pub fn notifier(&self) -> Notifier {
+        self.notifier.clone()
     }
 
     pub fn port(&self) -> u16 {
@@ -149,17 +185,39 @@ impl Application {
             self.maintenance_interval,
             stop_rx,
         ));
+        let notifications = self
+            .notification_poll
+            .map(|poll| tokio::spawn(self.notifier.run(poll, stop_tx.subscribe())));
         let served = self.server.await;
         on_signal.abort();
-        // The receiver only ends the loop; a send error means it ended already.
+        // The receivers only end the loops; a send error means they ended already.
         let _ = stop_tx.send(true);
         if let Err(error) = maintenance.await {
             tracing::warn!(%error, "maintenance task ended abnormally");
+        }
+        if let Some(task) = notifications {
+            if let Err(error) = task.await {
+                tracing::warn!(%error, "notification worker ended abnormally");
+            }
         }
         self.pool.close().await;
         tracing::info!("stopped");
         served
     }
+}
+
+/// SMTP when configured; otherwise (development) messages are recorded in memory.
+fn mailer(settings: &Settings) -> anyhow::Result<Mailer> {
+    let mailer = match &settings.smtp_url {
+        Some(url) => Mailer::smtp(&settings.mail_from, url.expose()),
+        None => {
+            tracing::warn!(
+                "MARKETPLACE_SMTP_URL is not set; e-mails are recorded, not sent (development only)"
+            );
+            Mailer::recording(&settings.mail_from, MailRecorder::default())
+        }
+    };
+    mailer.map_err(|error| anyhow::anyhow!("configuration: {error}"))
 }
 
 /// The configured secret, or in development a random one: tokens then end with the process.

@@ -290,6 +290,45 @@ pub async fn record_price(
     Ok(())
 }
 
+/// A product customers may see: active and not restricted by a moderation decision.
+pub struct ListingRow {
+    pub id: ProductId,
+    pub vendor_id: VendorId,
+    pub title: String,
+}
+
+pub async fn fetch_listing(
+    conn: &mut PgConnection,
+    id: ProductId,
+) -> Result<Option<ListingRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ListingRow,
+        r#"SELECT id AS "id: ProductId", vendor_id AS "vendor_id: VendorId", title
+           FROM products WHERE id = $1 AND status = 'active' AND moderation IS NULL"#,
+        id.0,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Restricts a product after a notice (`hidden` or `removed`). Returns whether it existed.
+pub async fn set_moderation(
+    conn: &mut PgConnection,
+    id: ProductId,
+    moderation: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!(
+        "UPDATE products SET moderation = $2, updated_at = $3 WHERE id = $1",
+        id.0,
+        moderation,
+        now,
+    )
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
 pub async fn fetch_product(
     conn: &mut PgConnection,
     id: ProductId,
@@ -961,7 +1000,7 @@ fn push_matches(sql: &mut QueryBuilder<'_, Postgres>, filter: &SearchFilter<'_>)
     )
     .push_bind(filter.now)
     .push("::timestamptz ");
-    sql.push("WHERE p.status = 'active' ");
+    sql.push("WHERE p.status = 'active' AND p.moderation IS NULL ");
     if let Some(q) = filter.q {
         // Stemmed words, the text inside a word ("mühle" in "Kaffeemühle"), or with
         // `typo_tolerant` a close spelling ("Kaffemühle").

@@ -11,9 +11,8 @@ use std::str::FromStr;
 
 use crate::error::CatalogError;
 use crate::model::{
-    CategoryFacet, PriceBand, ProductStatus, ProductSummary, PublicProduct, PublicVariant,
-    SearchFacets, SearchPage, SearchSort, ShopSummary, StoreAvailability, VariantStock,
-    VendorFacet,
+    CategoryFacet, PriceBand, ProductSummary, PublicProduct, PublicVariant, SearchFacets,
+    SearchPage, SearchSort, ShopSummary, StoreAvailability, VariantStock, VendorFacet,
 };
 use crate::repo::{self, IdOrSlug, SearchFilter, SearchPosition, SearchRow, StoreFilter};
 use crate::service::{product_of, variant_of, CatalogService, PriceBook};
@@ -251,9 +250,11 @@ impl CatalogService {
         near: &NearQuery,
     ) -> Result<PublicProduct, CatalogError> {
         let mut conn = self.pool.acquire().await?;
+        crate::service::public_listing(&mut conn, product_id)
+            .await?
+            .ok_or(CatalogError::ProductNotFound)?;
         let row = repo::fetch_product(&mut conn, product_id)
             .await?
-            .filter(|row| row.status == ProductStatus::Active.as_str())
             .ok_or(CatalogError::ProductNotFound)?;
         let seller = vendor::service::seller(&mut conn, row.vendor_id)
             .await?

@@ -1180,3 +1180,47 @@ fn stock_level_of(row: repo::StockRow) -> StockLevel {
         available: row.on_hand - row.reserved,
     }
 }
+
+/// A product as customers see it listed, with the shop that sells it.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub product_id: ProductId,
+    pub title: String,
+    pub vendor_id: VendorId,
+    pub vendor_name: String,
+}
+
+/// The product if customers can see it: published, not restricted after a notice, and
+/// sold by a vendor that may sell.
+pub async fn public_listing(
+    conn: &mut PgConnection,
+    product_id: ProductId,
+) -> Result<Option<Listing>, CatalogError> {
+    let Some(row) = repo::fetch_listing(conn, product_id).await? else {
+        return Ok(None);
+    };
+    Ok(vendor::service::seller(conn, row.vendor_id)
+        .await?
+        .map(|seller| Listing {
+            product_id: row.id,
+            title: row.title,
+            vendor_id: row.vendor_id,
+            vendor_name: seller.display_name,
+        }))
+}
+
+/// Withholds a product from every public endpoint after a notice: `removed` for good,
+/// `hidden` while kept for an appeal.
+pub async fn restrict_product(
+    conn: &mut PgConnection,
+    product_id: ProductId,
+    removed: bool,
+    now: DateTime<Utc>,
+) -> Result<(), CatalogError> {
+    let moderation = if removed { "removed" } else { "hidden" };
+    if repo::set_moderation(conn, product_id, moderation, now).await? {
+        Ok(())
+    } else {
+        Err(CatalogError::ProductNotFound)
+    }
+}

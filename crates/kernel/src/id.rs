@@ -76,3 +76,28 @@ typed_id!(
     /// A variant (the thing with a SKU and a price) of a product.
     VariantId
 );
+
+typed_id!(
+    /// A customer's question about a product.
+    QuestionId
+);
+
+typed_id!(
+    /// A vendor's answer to a question.
+    AnswerId
+);
+
+typed_id!(
+    /// A notice reporting content (DSA Art. 16).
+    NoticeId
+);
+
+typed_id!(
+    /// A vendor's webhook subscription.
+    WebhookId
+);
+
+typed_id!(
+    /// One event's delivery to one webhook.
+    DeliveryId
+);

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod db;
 pub mod id;
 pub mod json;
+pub mod language;
 pub mod money;
 pub mod openapi;
 pub mod outbox;
@@ -16,4 +17,5 @@ pub mod slug;
 pub mod validation;
 
 pub use clock::{Clock, SharedClock};
+pub use language::Language;
 pub use problem::{FieldError, Problem};

@@ -1,11 +1,26 @@
 //! The transactional outbox: a mutation that other parts of the system react to writes an
 //! event row in the same transaction, so the event exists exactly when the change does.
-//! A worker (with `FOR UPDATE SKIP LOCKED`) delivers the rows.
+//! Workers claim the rows one at a time with `FOR UPDATE SKIP LOCKED`, so any number of
+//! instances can work the outbox without handling an event twice.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
+
+/// The PostgreSQL notification channel that announces new events (on commit), so workers
+/// need not poll to react at once.
+pub const CHANNEL: &str = "outbox";
+
+/// An event waiting for delivery.
+#[derive(Debug, Clone)]
+pub struct OutboxEvent {
+    pub id: Uuid,
+    pub event_type: String,
+    pub aggregate_id: Uuid,
+    pub payload: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
 
 /// Records `event_type` (e.g. `vendor.approved`) about `aggregate_id` with its payload.
 pub async fn enqueue(
@@ -26,7 +41,37 @@ pub async fn enqueue(
         payload,
         now,
     )
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    // Delivered when (and only if) the transaction commits.
+    sqlx::query!("SELECT pg_notify($1, '')", CHANNEL)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Locks the oldest undelivered event that no other worker holds. Call inside a
+/// transaction; the lock lasts until it ends.
+pub async fn claim_next(conn: &mut PgConnection) -> Result<Option<OutboxEvent>, sqlx::Error> {
+    sqlx::query_as!(
+        OutboxEvent,
+        "SELECT id, event_type, aggregate_id, payload, created_at FROM outbox
+         WHERE delivered_at IS NULL
+         ORDER BY created_at, id
+         LIMIT 1
+         FOR UPDATE SKIP LOCKED",
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn mark_delivered(
+    conn: &mut PgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE outbox SET delivered_at = $2 WHERE id = $1", id, now)
+        .execute(conn)
+        .await?;
     Ok(())
 }

@@ -18,8 +18,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::model::{
     ApiKey, CreatedApiKey, Location, LocationUpdate, Member, MemberUpdate, MyVendor, NewApiKey,
     NewLocation, NewMember, PublicVendor, Transition, TransitionRequest, VendorApplication,
-    VendorDetails, VendorStatus, VendorSummary, VendorUpdate,
+    VendorDetails, VendorProfile, VendorStatus, VendorSummary, VendorUpdate,
 };
+use crate::responsiveness::ResponsivenessSource;
 use crate::service::{LocationRemoval, VendorSearch, VendorService};
 
 /// Registers the vendor routes (relative to `/v1`).
@@ -127,13 +128,15 @@ async fn list_vendors(
 /// Display data, the legal notice buyers must be able to see (DSA Art. 30/31, Impressum) and
 /// the locations with opening hours, whether each is open now, pickup and local delivery.
 /// Only approved vendors have a profile. With `near`, each location has its distance.
+/// `responsiveness` shows how quickly the shop answers customers' questions (median time to
+/// the first answer, share answered within 24 hours) once enough questions were asked.
 #[utoipa::path(
     operation_id = "get_vendor_profile",
     tag = "vendors",
     security(()),
     params(("slug" = String, Path, description = "The vendor's slug."), NearParams),
     responses(
-        (status = 200, description = "The public profile.", body = PublicVendor),
+        (status = 200, description = "The public profile.", body = VendorProfile),
         (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
         (status = 422, response = ValidationFailed),
@@ -143,16 +146,22 @@ async fn list_vendors(
 #[get("/vendors/{slug}")]
 async fn vendor_profile(
     service: web::Data<VendorService>,
+    responsiveness: web::Data<dyn ResponsivenessSource>,
     slug: web::Path<String>,
     near: web::Query<NearParams>,
-) -> Result<web::Json<PublicVendor>, Problem> {
+) -> Result<web::Json<VendorProfile>, Problem> {
     let near = near.into_inner();
     let search = VendorSearch {
         near: given(near.near),
         country: given(near.country),
         ..VendorSearch::default()
     };
-    Ok(web::Json(service.public_profile(&slug, &search).await?))
+    let vendor = service.public_profile(&slug, &search).await?;
+    let responsiveness = responsiveness.responsiveness(vendor.id).await?;
+    Ok(web::Json(VendorProfile {
+        vendor,
+        responsiveness,
+    }))
 }
 
 /// Apply to open a shop

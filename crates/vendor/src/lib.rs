@@ -9,6 +9,7 @@ pub mod hours;
 pub mod http;
 pub mod model;
 pub mod repo;
+pub mod responsiveness;
 pub mod service;
 pub mod validate;
 

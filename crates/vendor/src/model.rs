@@ -506,6 +506,16 @@ pub struct PublicVendor {
     pub distance_km: Option<f64>,
 }
 
+/// An approved vendor's public profile page: the public data and how quickly the vendor
+/// answers questions.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VendorProfile {
+    #[serde(flatten)]
+    pub vendor: PublicVendor,
+    /// `null` until at least 5 questions were asked in the last 90 days.
+    pub responsiveness: Option<crate::responsiveness::Responsiveness>,
+}
+
 /// A member of a vendor.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Member {

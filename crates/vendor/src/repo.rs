@@ -441,6 +441,26 @@ pub async fn list_members(
     .await
 }
 
+/// The e-mail address and language of every member of a vendor.
+pub async fn member_contacts(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT a.email::text AS "email!", a.language
+           FROM vendor_members m JOIN accounts a ON a.id = m.account_id
+           WHERE m.vendor_id = $1
+           ORDER BY m.created_at, m.account_id"#,
+        vendor_id.0,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.email, row.language))
+        .collect())
+}
+
 pub async fn fetch_member(
     conn: &mut PgConnection,
     vendor_id: VendorId,

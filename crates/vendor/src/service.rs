@@ -890,6 +890,19 @@ pub async fn seller(
         }))
 }
 
+/// Where to write to a vendor's members: every member may answer questions (owner,
+/// manager and staff alike), so every member is told about them.
+pub async fn member_contacts(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+) -> Result<Vec<(String, kernel::Language)>, VendorError> {
+    Ok(repo::member_contacts(conn, vendor_id)
+        .await?
+        .into_iter()
+        .map(|(email, language)| (email, kernel::Language::from_code(&language)))
+        .collect())
+}
+
 /// The public view of a vendor's active locations (open now, today's hours), with the
 /// distance from `near` when given; nearest first, else in the order they were created.
 pub async fn public_locations(

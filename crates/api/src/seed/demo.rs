@@ -123,6 +123,7 @@ pub async fn seed_demo(
                 email: DEMO_OPERATOR_EMAIL.to_owned(),
                 password: password.value().to_owned(),
                 display_name: "Demo-Betrieb Marktplatz".to_owned(),
+                language: None,
             },
             Role::Operator,
         )
@@ -198,6 +199,7 @@ async fn account(
                 email: email.to_owned(),
                 password: password.value().to_owned(),
                 display_name: name.to_owned(),
+                language: None,
             },
             Role::Customer,
         )

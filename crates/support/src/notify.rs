@@ -1,0 +1,479 @@
+//! The notification worker. It turns each outbox event into deliveries (e-mails, webhook
+//! calls, entries in the vendor's live feed) in the same transaction that marks the event
+//! done, then sends what is due, retrying with exponential backoff.
+//!
+//! Every step claims one row at a time with `FOR UPDATE SKIP LOCKED`, so any number of API
+//! instances can run the worker at once: an event is fanned out once, and a message is sent
+//! once unless a worker dies between sending and recording it (then it is sent again; webhook
+//! receivers de-duplicate on the event id).
+
+use chrono::{DateTime, Duration, Utc};
+use kernel::id::{NoticeId, QuestionId, VendorId};
+use kernel::outbox::{self, OutboxEvent};
+use kernel::{Language, SharedClock};
+use sqlx::postgres::PgListener;
+use sqlx::{PgConnection, PgPool};
+use tokio::sync::watch;
+
+use crate::events::{self, ContentRestrictedEvent, EventEnvelope, NoticeEvent, QuestionEvent};
+use crate::mail::{Mail, Mailer, SendError};
+use crate::model::{NoticeAction, NoticeTarget, WebhookEvent};
+use crate::repo;
+use crate::webhook;
+
+/// E-mails are tried this often before they count as failed.
+pub const EMAIL_MAX_ATTEMPTS: i32 = 8;
+/// Webhook deliveries are tried this often (about 17 hours in all) before they fail.
+pub const WEBHOOK_MAX_ATTEMPTS: i32 = 10;
+/// At most this many rows per step and run, so one run cannot go on forever.
+const BATCH: usize = 200;
+
+/// The wait before attempt `attempts + 1`: 1, 2, 4, 8 ... minutes, at most 6 hours.
+pub fn retry_delay(attempts: i32) -> Duration {
+    let exponent = attempts.clamp(1, 20) - 1;
+    Duration::minutes(1 << exponent).min(Duration::hours(6))
+}
+
+/// What one run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RunReport {
+    pub events: usize,
+    pub emails: usize,
+    pub webhook_calls: usize,
+}
+
+#[derive(Clone)]
+pub struct Notifier {
+    pool: PgPool,
+    clock: SharedClock,
+    mailer: Mailer,
+    http: reqwest::Client,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Vendor(#[from] vendor::VendorError),
+    #[error("malformed event payload: {0}")]
+    Payload(#[from] serde_json::Error),
+}
+
+impl Notifier {
+    pub fn new(
+        pool: PgPool,
+        clock: SharedClock,
+        mailer: Mailer,
+        allow_private_webhooks: bool,
+    ) -> Result<Notifier, reqwest::Error> {
+        Ok(Notifier {
+            pool,
+            clock,
+            mailer,
+            http: webhook::client(allow_private_webhooks)?,
+        })
+    }
+
+    /// The same worker on another connection pool (as a second instance would be).
+    pub fn with_pool(&self, pool: PgPool) -> Notifier {
+        Notifier {
+            pool,
+            ..self.clone()
+        }
+    }
+
+    pub fn mailer(&self) -> &Mailer {
+        &self.mailer
+    }
+
+    /// Fans out every pending event, then sends every e-mail and webhook call that is due.
+    pub async fn run_once(&self) -> Result<RunReport, NotifyError> {
+        let mut report = RunReport::default();
+        while report.events < BATCH && self.fan_out_next().await? {
+            report.events += 1;
+        }
+        while report.emails < BATCH && self.send_next_email().await? {
+            report.emails += 1;
+        }
+        while report.webhook_calls < BATCH && self.call_next_webhook().await? {
+            report.webhook_calls += 1;
+        }
+        Ok(report)
+    }
+
+    /// Runs until `stop`: at once when an event is written (outbox notifications), and every
+    /// `poll` for retries that come due.
+    pub async fn run(self, poll: std::time::Duration, mut stop: watch::Receiver<bool>) {
+        let mut listener = match PgListener::connect_with(&self.pool).await {
+            Ok(mut listener) => match listener.listen(outbox::CHANNEL).await {
+                Ok(()) => Some(listener),
+                Err(error) => {
+                    tracing::warn!(%error, "cannot listen for outbox events; polling only");
+                    None
+                }
+            },
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for outbox events; polling only");
+                None
+            }
+        };
+        let mut interval = tokio::time::interval(poll);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            match self.run_once().await {
+                Ok(report) if report != RunReport::default() => {
+                    tracing::info!(
+                        events = report.events,
+                        emails = report.emails,
+                        webhook_calls = report.webhook_calls,
+                        "notifications delivered"
+                    );
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "notification run failed"),
+            }
+            tokio::select! {
+                _ = stop.changed() => break,
+                _ = interval.tick() => {}
+                notification = async {
+                    match listener.as_mut() {
+                        Some(listener) => listener.recv().await.map(|_| ()),
+                        None => std::future::pending().await,
+                    }
+                } => {
+                    if let Err(error) = notification {
+                        tracing::warn!(%error, "outbox listener failed; it reconnects");
+                    }
+                }
+            }
+        }
+        tracing::info!("notification worker stopped");
+    }
+
+    /// Fans out the oldest pending event; `false` when there is none.
+    async fn fan_out_next(&self) -> Result<bool, NotifyError> {
+        let mut tx = self.pool.begin().await?;
+        let Some(event) = outbox::claim_next(&mut tx).await? else {
+            return Ok(false);
+        };
+        let now = self.clock.now();
+        fan_out(&mut tx, &event, now).await?;
+        outbox::mark_delivered(&mut tx, event.id, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn send_next_email(&self) -> Result<bool, NotifyError> {
+        let mut tx = self.pool.begin().await?;
+        let now = self.clock.now();
+        let Some(email) = repo::claim_due_email(&mut tx, now).await? else {
+            return Ok(false);
+        };
+        let attempts = email.attempts + 1;
+        let outcome = self
+            .mailer
+            .send(
+                &email.recipient,
+                &email.subject,
+                email.body.as_deref().unwrap_or_default(),
+            )
+            .await;
+        let (status, next, error) = match outcome {
+            Ok(()) => ("sent", None, None),
+            Err(SendError::Transient(error)) if attempts < EMAIL_MAX_ATTEMPTS => {
+                ("pending", Some(now + retry_delay(attempts)), Some(error))
+            }
+            Err(SendError::Transient(error) | SendError::Permanent(error)) => {
+                ("failed", None, Some(error))
+            }
+        };
+        if let Some(error) = &error {
+            // The address is personal data: the delivery id identifies the message.
+            tracing::warn!(delivery = %email.id, attempts, status, %error, "e-mail not sent");
+        }
+        repo::record_email_attempt(
+            &mut tx,
+            email.id,
+            attempts,
+            status,
+            next,
+            error.as_deref(),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn call_next_webhook(&self) -> Result<bool, NotifyError> {
+        let mut tx = self.pool.begin().await?;
+        let now = self.clock.now();
+        let Some(delivery) = repo::claim_due_delivery(&mut tx, now).await? else {
+            return Ok(false);
+        };
+        let attempt = delivery.attempts + 1;
+        let timestamp = now.timestamp();
+        let sent = self
+            .http
+            .post(&delivery.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(webhook::EVENT_HEADER, &delivery.event_type)
+            .header(webhook::EVENT_ID_HEADER, delivery.event_id.to_string())
+            .header(webhook::DELIVERY_HEADER, delivery.id.to_string())
+            .header(webhook::TIMESTAMP_HEADER, timestamp.to_string())
+            .header(
+                webhook::SIGNATURE_HEADER,
+                webhook::signature(&delivery.secret, timestamp, &delivery.body),
+            )
+            .body(delivery.body.clone())
+            .send()
+            .await;
+        let (status_code, error) = match sent {
+            Ok(response) if response.status().is_success() => {
+                (Some(i32::from(response.status().as_u16())), None)
+            }
+            Ok(response) => (
+                Some(i32::from(response.status().as_u16())),
+                Some(format!("the receiver answered {}", response.status())),
+            ),
+            Err(error) => (None, Some(describe(&error))),
+        };
+        let (status, next) = match &error {
+            None => ("delivered", None),
+            Some(_) if attempt < WEBHOOK_MAX_ATTEMPTS => {
+                ("pending", Some(now + retry_delay(attempt)))
+            }
+            Some(_) => ("failed", None),
+        };
+        repo::record_attempt(
+            &mut tx,
+            delivery.id,
+            attempt,
+            status_code,
+            error.as_deref(),
+            status,
+            next,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+/// A short reason a call failed, without the URL (the log belongs to the vendor anyway).
+fn describe(error: &reqwest::Error) -> String {
+    let kind = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "could not connect (or the target is not a public address)"
+    } else if error.is_redirect() {
+        "redirects are not followed"
+    } else {
+        "request failed"
+    };
+    kind.to_owned()
+}
+
+/// Turns one event into its deliveries.
+async fn fan_out(
+    conn: &mut PgConnection,
+    event: &OutboxEvent,
+    now: DateTime<Utc>,
+) -> Result<(), NotifyError> {
+    if let Some(webhook_event) = WebhookEvent::parse(&event.event_type) {
+        let vendor_id: VendorId =
+            serde_json::from_value(event.payload.get("vendor_id").cloned().unwrap_or_default())?;
+        to_vendor_systems(conn, vendor_id, webhook_event, event, now).await?;
+    }
+    for (recipient, language, mail) in emails_for(conn, event).await? {
+        let (subject, body) = mail.render(language);
+        repo::insert_email(
+            conn,
+            repo::NewEmail {
+                event_id: event.id,
+                recipient: &recipient,
+                template: mail.template(),
+                subject: &subject,
+                body: &body,
+                now,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The vendor's webhooks subscribed to the event, and its live feed.
+async fn to_vendor_systems(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    event_type: WebhookEvent,
+    event: &OutboxEvent,
+    now: DateTime<Utc>,
+) -> Result<(), NotifyError> {
+    let envelope = EventEnvelope {
+        id: event.id,
+        event_type,
+        created_at: event.created_at,
+        data: event.payload.clone(),
+    };
+    let body = serde_json::to_string(&envelope)?;
+    for webhook_id in repo::subscribers(conn, vendor_id, event_type.as_str()).await? {
+        repo::insert_delivery(conn, webhook_id, event.id, event_type.as_str(), &body, now).await?;
+    }
+    repo::append_to_feed(
+        conn,
+        vendor_id,
+        event.id,
+        event_type.as_str(),
+        &serde_json::to_value(&envelope)?,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Who gets an e-mail about the event, in which language, saying what. Nobody else: a
+/// question reaches the selling vendor's members and no one who merely bought the product.
+async fn emails_for(
+    conn: &mut PgConnection,
+    event: &OutboxEvent,
+) -> Result<Vec<(String, Language, Mail)>, NotifyError> {
+    let payload = event.payload.clone();
+    Ok(match event.event_type.as_str() {
+        "question.created" => {
+            let question: QuestionEvent = serde_json::from_value(payload)?;
+            let mail = Mail::QuestionReceived {
+                product: question.product.title,
+                question: question.question,
+            };
+            to_members(conn, question.vendor_id, mail).await?
+        }
+        "question.answered" | "question.rejected" => {
+            let question: QuestionEvent = serde_json::from_value(payload)?;
+            let mail = if let Some(reason) = question.rejection_reason {
+                Mail::QuestionRejected {
+                    product: question.product.title,
+                    vendor: question.vendor_name,
+                    question: question.question,
+                    reason,
+                }
+            } else {
+                Mail::QuestionAnswered {
+                    product: question.product.title,
+                    vendor: question.vendor_name,
+                    question: question.question,
+                    answer: question
+                        .answer
+                        .map(|answer| answer.body)
+                        .unwrap_or_default(),
+                }
+            };
+            to_asker(conn, question.question_id, mail).await?
+        }
+        "content.restricted" => {
+            let restricted: ContentRestrictedEvent = serde_json::from_value(payload)?;
+            let mail = Mail::ContentRestricted {
+                target: restricted.target_type,
+                content: restricted.content,
+                action: restricted.action,
+                statement: restricted.statement_of_reasons,
+            };
+            to_members(conn, restricted.vendor_id, mail).await?
+        }
+        events::NOTICE_RECEIVED | events::NOTICE_DECIDED => {
+            let NoticeEvent { notice_id } = serde_json::from_value(payload)?;
+            notice_emails(conn, notice_id, event.event_type == events::NOTICE_DECIDED).await?
+        }
+        // Other events (vendor.*, question.withdrawn, ...) are nobody's e-mail.
+        _ => Vec::new(),
+    })
+}
+
+async fn to_members(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    mail: Mail,
+) -> Result<Vec<(String, Language, Mail)>, NotifyError> {
+    let members = vendor::service::member_contacts(conn, vendor_id).await?;
+    Ok(members
+        .into_iter()
+        .map(|(email, language)| (email, language, mail.clone()))
+        .collect())
+}
+
+async fn to_asker(
+    conn: &mut PgConnection,
+    question_id: QuestionId,
+    mail: Mail,
+) -> Result<Vec<(String, Language, Mail)>, NotifyError> {
+    Ok(repo::asker_contact(conn, question_id)
+        .await?
+        .map(|(email, language)| (email, Language::from_code(&language), mail))
+        .into_iter()
+        .collect())
+}
+
+/// The receipt, or the decision to the notifier and (unless the content stays) to whoever
+/// posted the content.
+async fn notice_emails(
+    conn: &mut PgConnection,
+    notice_id: NoticeId,
+    decided: bool,
+) -> Result<Vec<(String, Language, Mail)>, NotifyError> {
+    let Some(notice) = repo::fetch_notice(conn, notice_id, false).await? else {
+        return Ok(Vec::new());
+    };
+    let language = Language::from_code(&notice.notifier_language);
+    let target = NoticeTarget::parse(&notice.target_type);
+    let mut emails = Vec::new();
+    if !decided {
+        emails.push((
+            notice.notifier_email,
+            language,
+            Mail::NoticeReceived {
+                notice_id: notice_id.to_string(),
+                target,
+            },
+        ));
+        return Ok(emails);
+    }
+    let action = NoticeAction::parse(notice.action.as_deref().unwrap_or_default());
+    let statement = notice.statement_of_reasons.unwrap_or_default();
+    emails.push((
+        notice.notifier_email,
+        language,
+        Mail::NoticeDecided {
+            notice_id: notice_id.to_string(),
+            action,
+            statement: statement.clone(),
+        },
+    ));
+    // The vendor hears of its own restricted content through `content.restricted`; an
+    // asker's question is the customer's content.
+    if action != NoticeAction::Keep && target == NoticeTarget::Question {
+        let mail = Mail::ContentRestricted {
+            target,
+            content: notice.content.unwrap_or_default(),
+            action,
+            statement,
+        };
+        emails.extend(to_asker(conn, QuestionId(notice.target_id), mail).await?);
+    }
+    Ok(emails)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_six_hours() {
+        let delays: Vec<i64> = (1..=10).map(|n| retry_delay(n).num_minutes()).collect();
+        assert_eq!(delays, [1, 2, 4, 8, 16, 32, 64, 128, 256, 360]);
+        assert_eq!(retry_delay(0).num_minutes(), 1);
+        assert_eq!(retry_delay(40).num_hours(), 6);
+    }
+}
