@@ -28,6 +28,7 @@ pub struct Application {
     server: Server,
     pool: PgPool,
     accounts: AccountService,
+    support: SupportService,
     limiter: web::Data<CredentialRateLimiter>,
     maintenance_interval: Duration,
     notifier: Notifier,
@@ -60,7 +61,7 @@ impl Application {
         );
         let responsiveness: web::Data<dyn ResponsivenessSource> =
             web::Data::from(Arc::new(support_service.clone()) as Arc<dyn ResponsivenessSource>);
-        let support = web::Data::new(support_service);
+        let support = web::Data::new(support_service.clone());
         let feed = web::Data::new(FeedHub::start(&pool).await?);
         let notifier = Notifier::new(
             pool.clone(),
@@ -140,6 +141,7 @@ impl Application {
             server: server.run(),
             pool,
             accounts,
+            support: support_service,
             limiter,
             maintenance_interval: Duration::from_secs(settings.maintenance_interval_seconds.max(1)),
             notifier,
@@ -181,6 +183,7 @@ impl Application {
         let (stop_tx, stop_rx) = watch::channel(false);
         let maintenance = tokio::spawn(worker::maintain(
             self.accounts,
+            self.support,
             self.limiter,
             self.maintenance_interval,
             stop_rx,

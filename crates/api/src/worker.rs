@@ -1,14 +1,16 @@
-//! Background maintenance: deletes refresh tokens whose purpose has ended and forgets idle
-//! rate-limit entries. Safe with many instances running it (row locks with SKIP LOCKED).
+//! Background maintenance: deletes refresh tokens whose purpose has ended, old live-feed
+//! entries, and forgets idle rate-limit entries. Safe with many instances running it.
 
 use account::AccountService;
 use actix_web::web;
 use kernel::rate_limit::CredentialRateLimiter;
 use std::time::Duration;
+use support::SupportService;
 use tokio::sync::watch;
 
 pub async fn maintain(
     accounts: AccountService,
+    support: SupportService,
     limiter: web::Data<CredentialRateLimiter>,
     every: Duration,
     mut stop: watch::Receiver<bool>,
@@ -23,6 +25,11 @@ pub async fn maintain(
                     Ok(0) => {}
                     Ok(purged) => tracing::info!(purged, "purged expired refresh tokens"),
                     Err(error) => tracing::warn!(%error, "token purge failed"),
+                }
+                match support.purge_feed().await {
+                    Ok(0) => {}
+                    Ok(purged) => tracing::info!(purged, "purged old live-feed entries"),
+                    Err(error) => tracing::warn!(%error, "live-feed purge failed"),
                 }
                 limiter.forget_idle_clients();
             }

@@ -347,6 +347,11 @@ impl Mailer {
                 Err(error) => Err(SendError::Transient(error.to_string())),
             },
             Transport::Recording(recorder) => {
+                // The subject names the product or notice, never the recipient.
+                tracing::info!(
+                    subject,
+                    "e-mail recorded, not sent (no MARKETPLACE_SMTP_URL)"
+                );
                 recorder.record(RecordedMail {
                     to: to.to_owned(),
                     subject: subject.to_owned(),

@@ -80,7 +80,11 @@ impl Moderation {
 #[schema(example = json!({"body": "Passt der Mahlkönig auch für Espresso?", "show_first_name": true}))]
 pub struct NewQuestion {
     /// 10–2,000 characters after trimming.
-    #[schema(min_length = 10, max_length = 2000)]
+    #[schema(
+        min_length = 10,
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub body: String,
     /// Show the asker's first name on the public Q&A; otherwise "a customer". Default false.
     #[serde(default)]
@@ -91,7 +95,11 @@ pub struct NewQuestion {
 #[into_params(parameter_in = Query)]
 pub struct SimilarParams {
     /// The question the customer is about to ask (at least 3 characters).
-    #[param(min_length = 3, max_length = 2000)]
+    #[param(
+        min_length = 3,
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub q: String,
     /// How many to return (1–20, default 5).
     #[param(minimum = 1, maximum = 20, default = 5)]
@@ -220,7 +228,11 @@ pub struct AnswerVersion {
 #[schema(example = json!({"body": "Ja, er mahlt fein genug für Espresso.", "publish": true}))]
 pub struct NewAnswer {
     /// 2–5,000 characters after trimming.
-    #[schema(min_length = 2, max_length = 5000)]
+    #[schema(
+        min_length = 2,
+        max_length = 5000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub body: String,
     pub publish: bool,
 }
@@ -231,7 +243,11 @@ pub struct NewAnswer {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"publish": false}))]
 pub struct AnswerUpdate {
-    #[schema(min_length = 2, max_length = 5000)]
+    #[schema(
+        min_length = 2,
+        max_length = 5000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub body: Option<String>,
     pub publish: Option<bool>,
 }
@@ -242,7 +258,11 @@ pub struct AnswerUpdate {
 #[schema(example = json!({"reason": "Werbung für ein anderes Geschäft."}))]
 pub struct QuestionRejection {
     /// 3–500 characters.
-    #[schema(min_length = 3, max_length = 500)]
+    #[schema(
+        min_length = 3,
+        max_length = 500,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub reason: String,
 }
 
@@ -342,10 +362,18 @@ pub struct NewNotice {
     pub target_id: uuid::Uuid,
     pub reason: NoticeReason,
     /// Why the content is illegal or against the rules: 20–5,000 characters.
-    #[schema(min_length = 20, max_length = 5000)]
+    #[schema(
+        min_length = 20,
+        max_length = 5000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub explanation: String,
     /// The notifier's name, 1–200 characters.
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub name: String,
     /// Where the receipt and the decision go.
     #[schema(format = "email", max_length = 254)]
@@ -451,7 +479,11 @@ pub struct NoticeDecision {
 pub struct NoticeDecisionRequest {
     pub action: NoticeAction,
     /// 20–5,000 characters: the facts, the ground (law or rule) and the redress available.
-    #[schema(min_length = 20, max_length = 5000)]
+    #[schema(
+        min_length = 20,
+        max_length = 5000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub statement_of_reasons: String,
 }
 

@@ -1043,6 +1043,17 @@ pub async fn feed_after(
     .await
 }
 
+/// Forgets feed entries written before `before`; returns how many.
+pub async fn purge_feed(
+    conn: &mut PgConnection,
+    before: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query!("DELETE FROM vendor_feed WHERE created_at < $1", before)
+        .execute(conn)
+        .await?;
+    Ok(result.rows_affected())
+}
+
 /// The vendor's latest sequence number (0 before its first event).
 pub async fn feed_head(conn: &mut PgConnection, vendor_id: VendorId) -> Result<i64, sqlx::Error> {
     Ok(sqlx::query_scalar!(

@@ -26,6 +26,8 @@ const RESPONSIVENESS_WINDOW_DAYS: i64 = 90;
 /// Fewer questions than this say nothing about a vendor.
 pub const RESPONSIVENESS_MIN_QUESTIONS: i64 = 5;
 const SIMILAR_DEFAULT: u32 = 5;
+/// How long the live feed keeps events for clients that resume with `Last-Event-ID`.
+pub const FEED_RETENTION_DAYS: i64 = 7;
 const SIMILAR_MAX: u32 = 20;
 
 #[derive(Clone)]
@@ -409,14 +411,7 @@ impl SupportService {
         )
         .await?;
         let mut errors = FieldErrors::new();
-        let reason = errors.check("reason", text(&request.reason, 500, true));
-        let reason = reason.filter(|reason| {
-            let long_enough = reason.chars().count() >= 3;
-            if !long_enough {
-                errors.add("reason", "must be at least 3 characters");
-            }
-            long_enough
-        });
+        let reason = errors.check("reason", bounded(&request.reason, 3, 500));
         let question = vendors_question(&mut tx, vendor_id, question_id, true).await?;
         if question.status != QuestionStatus::Open.as_str() {
             return Err(SupportError::NotOpen);
@@ -522,7 +517,7 @@ impl SupportService {
     pub async fn submit_notice(&self, request: NewNotice) -> Result<NoticeReceipt, SupportError> {
         let mut errors = FieldErrors::new();
         let explanation = errors.check("explanation", bounded(&request.explanation, 20, 5000));
-        let name = errors.check("name", bounded(&request.name, 1, 200));
+        let name = errors.check("name", text(&request.name, 200, false));
         let email = errors.check(
             "email",
             account::model::Email::parse(&request.email).map(|email| email.as_str().to_owned()),
@@ -844,6 +839,14 @@ impl SupportService {
         )
         .await?;
         Ok(repo::feed_head(&mut conn, vendor_id).await?)
+    }
+
+    /// Forgets live-feed entries older than [`FEED_RETENTION_DAYS`]: a client away longer
+    /// resumes with what is left (its inbox has everything).
+    pub async fn purge_feed(&self) -> Result<u64, SupportError> {
+        let mut conn = self.pool.acquire().await?;
+        let before = self.clock.now() - Duration::days(FEED_RETENTION_DAYS);
+        Ok(repo::purge_feed(&mut conn, before).await?)
     }
 
     /// The vendor's feed entries after `after`, oldest first.
