@@ -2,6 +2,17 @@
 -- notices (DSA Art. 16) with decisions, webhooks, and the deliveries the outbox worker
 -- fans events out to (e-mails, webhook calls, the vendors' live feed).
 
+-- An event whose fan-out fails is retried with backoff, then set aside (failed_at) so that
+-- it cannot hold up the events behind it.
+ALTER TABLE outbox
+    ADD COLUMN attempts   integer NOT NULL DEFAULT 0,
+    ADD COLUMN retry_at   timestamptz,
+    ADD COLUMN last_error text,
+    ADD COLUMN failed_at  timestamptz;
+DROP INDEX outbox_pending_idx;
+CREATE INDEX outbox_pending_idx ON outbox (created_at, id)
+    WHERE delivered_at IS NULL AND failed_at IS NULL;
+
 -- The language of the e-mails an account receives.
 ALTER TABLE accounts
     ADD COLUMN language text NOT NULL DEFAULT 'de' CHECK (language IN ('de', 'en'));
@@ -63,7 +74,8 @@ CREATE TABLE answer_versions (
     author_account_id uuid        REFERENCES accounts (id),
     author_api_key_id uuid        REFERENCES api_keys (id),
     written_at        timestamptz NOT NULL,
-    replaced_at       timestamptz NOT NULL
+    replaced_at       timestamptz NOT NULL,
+    CHECK (num_nonnulls(author_account_id, author_api_key_id) = 1)
 );
 CREATE INDEX answer_versions_answer_idx ON answer_versions (answer_id, replaced_at);
 
@@ -76,6 +88,8 @@ CREATE TABLE notices (
     vendor_id            uuid        NOT NULL REFERENCES vendors (id),
     reason               text        NOT NULL,
     explanation          text        NOT NULL,
+    -- The reported text as it was when reported (the record of what was decided on).
+    reported_content     text        NOT NULL,
     notifier_name        text        NOT NULL,
     notifier_email       citext      NOT NULL,
     notifier_language    text        NOT NULL CHECK (notifier_language IN ('de', 'en')),
@@ -86,7 +100,7 @@ CREATE TABLE notices (
     created_at           timestamptz NOT NULL,
     decided_at           timestamptz,
     CHECK ((status = 'decided') = (action IS NOT NULL)),
-    CHECK ((action IS NULL) = (statement_of_reasons IS NULL AND decided_at IS NULL AND decided_by IS NULL))
+    CHECK (num_nulls(action, statement_of_reasons, decided_at, decided_by) IN (0, 4))
 );
 CREATE INDEX notices_queue_idx ON notices (status, created_at, id);
 

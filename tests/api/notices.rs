@@ -83,7 +83,7 @@ async fn a_hidden_answer_leaves_the_product_page_at_once_and_everyone_concerned_
     )
     .await;
     assert_eq!(queue["items"][0]["id"], receipt["id"]);
-    assert_eq!(queue["items"][0]["content"], "Ja, natürlich.");
+    assert_eq!(queue["items"][0]["reported_content"], "Ja, natürlich.");
     assert_eq!(queue["items"][0]["notifier_email"], "max@example.de");
     problem_of(
         app.get("/v1/operator/notices", Some(&asker.access_token))
@@ -209,6 +209,12 @@ async fn a_removed_listing_and_question_vanish_and_a_kept_one_stays() {
     .await;
 
     // A hidden product listing leaves the product page and the search at once.
+    let found = json_of(
+        app.get("/v1/products?q=Kaffeem%C3%BChle", None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
     let listing = json_of(
         app.post("/v1/notices", &notice("product", &seller.product), None)
             .await,
@@ -289,4 +295,43 @@ async fn notices_need_a_substantiated_good_faith_report_of_published_content() {
     )
     .await;
     assert!(queue["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn two_decisions_at_once_leave_exactly_one() {
+    let app = TestApp::spawn().await;
+    let seller = shop(&app, "Kaffeerösterei Müller").await;
+    let operator = seller.vendor.operator.access_token.clone();
+    let receipt = json_of(
+        app.post("/v1/notices", &notice("product", &seller.product), None)
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let decisions = futures_util::future::join_all(
+        ["keep", "hide", "remove", "keep"].map(|action| decide(&app, &operator, &receipt, action)),
+    )
+    .await;
+    let statuses: Vec<StatusCode> = decisions.iter().map(|response| response.status()).collect();
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|status| **status == StatusCode::OK)
+            .count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|status| **status == StatusCode::CONFLICT)
+            .count(),
+        3
+    );
+    app.deliver_notifications().await;
+    assert_eq!(
+        app.mail().to("max@example.de").len(),
+        2,
+        "one receipt, one decision"
+    );
 }

@@ -147,7 +147,6 @@ async fn two_workers_racing_deliver_every_event_exactly_once() {
     let second = app.second_notifier().await;
     let first = app.deliver_notifications();
     let (first, second) = tokio::join!(first, second.run_once());
-    let second = second.unwrap();
     let written: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
         .fetch_one(&mut app.db().await)
         .await
@@ -527,4 +526,175 @@ async fn the_live_inbox_streams_new_questions_and_resumes_after_the_last_event()
     }
     let bad = open_stream(&app, &seller.vendor.id, &staff, Some("banana")).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_deleted_webhook_gets_none_of_its_pending_retries() {
+    let app = TestApp::spawn().await;
+    let seller = shop(&app, "Kaffeerösterei Müller").await;
+    let receiver = Receiver::start(vec![500]).await;
+    let webhook = subscribe(&app, &seller, &receiver.url, &["question.created"]).await;
+    let asker = app.signed_in_customer().await;
+    ask(
+        &app,
+        &asker,
+        &seller.product,
+        "Passt die Mühle auch für Espresso?",
+    )
+    .await;
+    app.deliver_notifications().await;
+    assert_eq!(receiver.calls().len(), 1);
+
+    let path = format!(
+        "/v1/vendors/{}/webhooks/{}",
+        seller.vendor.id,
+        webhook["id"].as_str().unwrap()
+    );
+    let deleted = app
+        .delete(&path, Some(&seller.vendor.owner.access_token))
+        .await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    app.clock.advance(Duration::minutes(5));
+    app.deliver_notifications().await;
+    assert_eq!(receiver.calls().len(), 1, "the retry is not made");
+
+    // The log stays readable, the delivery given up.
+    let seller = Shop {
+        vendor: crate::helpers::ApprovedVendor {
+            owner: app
+                .session_for(&seller.vendor.owner.email, crate::helpers::PASSWORD)
+                .await,
+            ..seller.vendor
+        },
+        ..seller
+    };
+    let log = deliveries(&app, &seller, &webhook).await;
+    assert_eq!(log[0]["status"], "failed");
+    assert_eq!(log[0]["attempts"].as_array().unwrap().len(), 1);
+    let again = app
+        .delete(&path, Some(&seller.vendor.owner.access_token))
+        .await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn private_targets_are_refused_again_at_delivery() {
+    let app = TestApp::spawn_with(|settings| settings.webhook_allow_private_targets = false).await;
+    let seller = shop(&app, "Kaffeerösterei Müller").await;
+    let receiver = Receiver::start(vec![]).await;
+    // Made while private targets were allowed (say, before the setting changed).
+    sqlx::query(
+        "INSERT INTO webhooks (id, vendor_id, url, events, secret, created_at)
+         VALUES (gen_random_uuid(), $1::uuid, $2, '{question.created}', 'whsec_x', now())",
+    )
+    .bind(&seller.vendor.id)
+    .bind(&receiver.url)
+    .execute(&mut app.db().await)
+    .await
+    .unwrap();
+    let asker = app.signed_in_customer().await;
+    ask(
+        &app,
+        &asker,
+        &seller.product,
+        "Passt die Mühle auch für Espresso?",
+    )
+    .await;
+    app.deliver_notifications().await;
+    assert!(receiver.calls().is_empty());
+    let (status, error): (String, Option<String>) = sqlx::query_as(
+        "SELECT d.status, a.error FROM webhook_deliveries d
+         JOIN webhook_attempts a ON a.delivery_id = d.id",
+    )
+    .fetch_one(&mut app.db().await)
+    .await
+    .unwrap();
+    assert_eq!(status, "failed", "a refused target is not retried");
+    assert!(error.unwrap().starts_with("target refused"));
+}
+
+#[tokio::test]
+async fn an_event_that_cannot_be_delivered_holds_up_nothing_else() {
+    let app = TestApp::spawn().await;
+    let seller = shop(&app, "Kaffeerösterei Müller").await;
+    // A malformed event, older than everything after it.
+    sqlx::query(
+        "INSERT INTO outbox (id, event_type, aggregate_id, payload, created_at)
+         VALUES (gen_random_uuid(), 'question.created', gen_random_uuid(), '{}', now() - interval '1 day')",
+    )
+    .execute(&mut app.db().await)
+    .await
+    .unwrap();
+    let asker = app.signed_in_customer().await;
+    ask(
+        &app,
+        &asker,
+        &seller.product,
+        "Passt die Mühle auch für Espresso?",
+    )
+    .await;
+    app.deliver_notifications().await;
+    assert_eq!(
+        app.mail().to(&seller.vendor.owner.email).len(),
+        1,
+        "the next event went out"
+    );
+
+    let failed = || async {
+        let row: (i32, Option<String>, bool) = sqlx::query_as(
+            "SELECT attempts, last_error, failed_at IS NOT NULL FROM outbox WHERE payload = '{}'",
+        )
+        .fetch_one(&mut app.db().await)
+        .await
+        .unwrap();
+        row
+    };
+    let (attempts, error, set_aside) = failed().await;
+    assert_eq!((attempts, set_aside), (1, false));
+    assert!(error.is_some());
+    for _ in 0..12 {
+        app.clock.advance(Duration::hours(6));
+        app.deliver_notifications().await;
+    }
+    let (attempts, _, set_aside) = failed().await;
+    assert_eq!((attempts, set_aside), (10, true));
+}
+
+#[tokio::test]
+async fn a_removed_member_loses_the_live_inbox_at_once() {
+    let app = TestApp::spawn().await;
+    let seller = shop(&app, "Kaffeerösterei Müller").await;
+    let staff = app.vendor_member(&seller.vendor, "staff").await;
+    let mut stream = open_stream(&app, &seller.vendor.id, &staff, None).await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    let me = json_of(app.me(&staff.access_token).await, StatusCode::OK).await;
+    let removed = app
+        .delete(
+            &format!(
+                "/v1/vendors/{}/members/{}",
+                seller.vendor.id,
+                me["id"].as_str().unwrap()
+            ),
+            Some(&seller.vendor.owner.access_token),
+        )
+        .await;
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    let asker = app.signed_in_customer().await;
+    ask(
+        &app,
+        &asker,
+        &seller.product,
+        "Passt die Mühle auch für Espresso?",
+    )
+    .await;
+    app.deliver_notifications().await;
+    let mut received = String::new();
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some(chunk) = stream.chunk().await.unwrap() {
+            received.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ends");
+    assert!(!received.contains("question.created"), "{received}");
 }

@@ -781,3 +781,63 @@ async fn the_vendor_profile_shows_responsiveness_once_there_are_enough_questions
     app.clock.advance(Duration::days(91));
     assert!(profile().await["responsiveness"].is_null());
 }
+
+#[tokio::test]
+async fn two_answers_at_once_leave_exactly_one() {
+    let app = TestApp::spawn().await;
+    let seller = shop(&app, "Kaffeerösterei Müller").await;
+    let staff = app.vendor_member(&seller.vendor, "staff").await;
+    let asker = app.signed_in_customer().await;
+    let question = ask(
+        &app,
+        &asker,
+        &seller.product,
+        "Passt die Mühle auch für Espresso?",
+    )
+    .await;
+    let path = format!(
+        "/v1/vendors/{}/questions/{}/answer",
+        seller.vendor.id,
+        question["id"].as_str().unwrap()
+    );
+    let answers = futures_util::future::join_all((0..6).map(|n| {
+        let token = if n % 2 == 0 {
+            &staff.access_token
+        } else {
+            &seller.vendor.owner.access_token
+        };
+        let path = &path;
+        let app = &app;
+        async move {
+            app.post(
+                path,
+                &json!({"body": format!("Antwort {n}"), "publish": true}),
+                Some(token),
+            )
+            .await
+            .status()
+        }
+    }))
+    .await;
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|status| **status == StatusCode::CREATED)
+            .count(),
+        1
+    );
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|status| **status == StatusCode::CONFLICT)
+            .count(),
+        5
+    );
+    assert_eq!(public_questions(&app, &seller.product).await.len(), 1);
+    app.deliver_notifications().await;
+    assert_eq!(
+        app.mail().to(&asker.email).len(),
+        1,
+        "the asker is told once"
+    );
+}

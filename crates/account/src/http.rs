@@ -168,7 +168,7 @@ async fn get_me(
 
 /// Update my account
 ///
-/// Changes the display name.
+/// Changes the display name and/or the language of the e-mails the account receives.
 #[utoipa::path(
     operation_id = "update_me",
     tag = "me",

@@ -214,8 +214,9 @@ impl Settings {
                     "MARKETPLACE_SMTP_URL is required in production".to_owned(),
                 ))
             }
-            _ if self.database_max_connections == 0 => Err(SettingsError::Invalid(
-                "MARKETPLACE_DATABASE_MAX_CONNECTIONS must be at least 1".to_owned(),
+            // Two connections stay with the LISTENers (notification worker, live feed).
+            _ if self.database_max_connections < 3 => Err(SettingsError::Invalid(
+                "MARKETPLACE_DATABASE_MAX_CONNECTIONS must be at least 3".to_owned(),
             )),
             _ if self.access_token_ttl_seconds == 0 || self.refresh_token_ttl_days == 0 => {
                 Err(SettingsError::Invalid(

@@ -292,7 +292,6 @@ pub async fn record_price(
 
 /// A product customers may see: active and not restricted by a moderation decision.
 pub struct ListingRow {
-    pub id: ProductId,
     pub vendor_id: VendorId,
     pub title: String,
 }
@@ -303,7 +302,7 @@ pub async fn fetch_listing(
 ) -> Result<Option<ListingRow>, sqlx::Error> {
     sqlx::query_as!(
         ListingRow,
-        r#"SELECT id AS "id: ProductId", vendor_id AS "vendor_id: VendorId", title
+        r#"SELECT vendor_id AS "vendor_id: VendorId", title
            FROM products WHERE id = $1 AND status = 'active' AND moderation IS NULL"#,
         id.0,
     )
@@ -319,7 +318,11 @@ pub async fn set_moderation(
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let result = sqlx::query!(
-        "UPDATE products SET moderation = $2, updated_at = $3 WHERE id = $1",
+        // A removal is final: a later "hide" does not soften it.
+        "UPDATE products
+         SET moderation = CASE WHEN moderation = 'removed' THEN moderation ELSE $2 END,
+             updated_at = $3
+         WHERE id = $1",
         id.0,
         moderation,
         now,

@@ -1184,7 +1184,6 @@ fn stock_level_of(row: repo::StockRow) -> StockLevel {
 /// A product as customers see it listed, with the shop that sells it.
 #[derive(Debug, Clone)]
 pub struct Listing {
-    pub product_id: ProductId,
     pub title: String,
     pub vendor_id: VendorId,
     pub vendor_name: String,
@@ -1202,7 +1201,6 @@ pub async fn public_listing(
     Ok(vendor::service::seller(conn, row.vendor_id)
         .await?
         .map(|seller| Listing {
-            product_id: row.id,
             title: row.title,
             vendor_id: row.vendor_id,
             vendor_name: seller.display_name,

@@ -301,7 +301,7 @@ impl Authenticator for JwtCodec {
 }
 
 /// The bearer token of a request: `None` without an `Authorization` header.
-fn bearer_token(req: &HttpRequest) -> Result<Option<String>, Problem> {
+pub fn bearer_token(req: &HttpRequest) -> Result<Option<String>, Problem> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };

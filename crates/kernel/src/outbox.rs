@@ -20,6 +20,8 @@ pub struct OutboxEvent {
     pub aggregate_id: Uuid,
     pub payload: serde_json::Value,
     pub created_at: DateTime<Utc>,
+    /// Failed deliveries so far.
+    pub attempts: i32,
 }
 
 /// Records `event_type` (e.g. `vendor.approved`) about `aggregate_id` with its payload.
@@ -50,19 +52,47 @@ pub async fn enqueue(
     Ok(())
 }
 
-/// Locks the oldest undelivered event that no other worker holds. Call inside a
-/// transaction; the lock lasts until it ends.
-pub async fn claim_next(conn: &mut PgConnection) -> Result<Option<OutboxEvent>, sqlx::Error> {
+/// Locks the oldest undelivered event that is due and that no other worker holds. Call
+/// inside a transaction; the lock lasts until it ends.
+pub async fn claim_next(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+) -> Result<Option<OutboxEvent>, sqlx::Error> {
     sqlx::query_as!(
         OutboxEvent,
-        "SELECT id, event_type, aggregate_id, payload, created_at FROM outbox
-         WHERE delivered_at IS NULL
+        "SELECT id, event_type, aggregate_id, payload, created_at, attempts FROM outbox
+         WHERE delivered_at IS NULL AND failed_at IS NULL
+           AND (retry_at IS NULL OR retry_at <= $1)
          ORDER BY created_at, id
          LIMIT 1
          FOR UPDATE SKIP LOCKED",
+        now,
     )
     .fetch_optional(conn)
     .await
+}
+
+/// Records a failed delivery: retried at `retry_at`, or with `None` set aside for good.
+pub async fn record_failure(
+    conn: &mut PgConnection,
+    id: Uuid,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE outbox
+         SET attempts = attempts + 1, last_error = $2, retry_at = $3,
+             failed_at = CASE WHEN $3::timestamptz IS NULL THEN $4::timestamptz END
+         WHERE id = $1",
+        id,
+        error,
+        retry_at,
+        now,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn mark_delivered(

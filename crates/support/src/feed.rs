@@ -6,10 +6,12 @@
 
 use actix_web::web::Bytes;
 use futures_util::stream::{self, Stream, StreamExt};
+use kernel::auth::Authenticator;
 use kernel::id::VendorId;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
 
@@ -54,6 +56,7 @@ impl FeedHub {
                     Err(error) => {
                         tracing::warn!(%error, "feed listener failed; retrying");
                         let _ = wake.send(None);
+                        tokio::time::sleep(Duration::from_secs(1)).await;
                     }
                 }
             }
@@ -71,8 +74,25 @@ fn parse(payload: &str) -> Option<(VendorId, i64)> {
     Some((VendorId(vendor.parse().ok()?), seq.parse().ok()?))
 }
 
+/// The credentials a stream was opened with, checked again before every batch of events
+/// and every keep-alive: a removed member, a revoked key or an expired token ends the stream.
+pub struct Gate {
+    pub authenticator: Arc<dyn Authenticator>,
+    pub token: String,
+}
+
+impl Gate {
+    async fn admits(&self, service: &SupportService, vendor_id: VendorId) -> bool {
+        match self.authenticator.authenticate(&self.token).await {
+            Ok(principal) => service.open_feed(&principal, vendor_id).await.is_ok(),
+            Err(_) => false,
+        }
+    }
+}
+
 struct StreamState {
     service: SupportService,
+    gate: Gate,
     vendor_id: VendorId,
     wake: broadcast::Receiver<Wake>,
     last_sent: i64,
@@ -87,6 +107,7 @@ struct StreamState {
 /// stream opened: without `after`, the stream starts there.
 pub fn stream(
     service: SupportService,
+    gate: Gate,
     hub: &FeedHub,
     vendor_id: VendorId,
     after: Option<i64>,
@@ -96,6 +117,7 @@ pub fn stream(
     keep_alive.reset();
     let state = StreamState {
         service,
+        gate,
         vendor_id,
         // Subscribed before anything is read, so nothing falls between reading and waiting.
         wake: hub.subscribe(),
@@ -123,9 +145,13 @@ async fn next_message(
                 .feed_after(state.vendor_id, state.last_sent)
                 .await
             {
+                Ok(entries) if entries.is_empty() => {}
                 Ok(entries) => {
+                    if !state.gate.admits(&state.service, state.vendor_id).await {
+                        return None;
+                    }
                     // A full batch may have more behind it: read again once it is sent.
-                    state.catch_up = !entries.is_empty();
+                    state.catch_up = true;
                     state.pending.extend(entries);
                 }
                 Err(error) => {
@@ -145,6 +171,9 @@ async fn next_message(
                 Err(broadcast::error::RecvError::Closed) => return None,
             },
             _ = state.keep_alive.tick() => {
+                if !state.gate.admits(&state.service, state.vendor_id).await {
+                    return None;
+                }
                 return Some((Ok(Bytes::from_static(b": keep-alive\n\n")), state));
             }
         }
@@ -176,10 +205,8 @@ mod tests {
     fn an_event_is_one_sse_message() {
         let entry = FeedRow {
             seq: 7,
-            event_id: uuid::Uuid::nil(),
             event_type: "question.created".to_owned(),
             data: serde_json::json!({"a": 1}),
-            created_at: chrono::Utc::now(),
         };
         assert_eq!(
             format_event(&entry),

@@ -2,19 +2,20 @@
 //! feed, webhooks, and notices.
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use kernel::auth::{Authenticated, Operator};
+use kernel::auth::{bearer_token, Authenticated, Authenticator, Operator};
 use kernel::id::{NoticeId, ProductId, QuestionId, VendorId, WebhookId};
 use kernel::json::Json;
 use kernel::openapi::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, Unauthorized,
-    UnsupportedMediaType, ValidationFailed,
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, TooManyRequests,
+    Unauthorized, UnsupportedMediaType, ValidationFailed,
 };
 use kernel::pagination::{Page, PageParams};
+use kernel::rate_limit::CredentialAttempt;
 use kernel::Problem;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::SupportError;
-use crate::feed::{self, FeedHub};
+use crate::feed::{self, FeedHub, Gate};
 use crate::model::*;
 use crate::service::SupportService;
 
@@ -384,8 +385,10 @@ async fn reject_question(
 /// `question.rejected`, `question.withdrawn`, `content.restricted`. Each message has
 /// `id` (a sequence number per vendor), `event` (the type) and `data` (the same JSON
 /// envelope a webhook receives). Reconnect with the `Last-Event-ID` header to receive what
-/// was missed. Idle streams get a `: keep-alive` comment every 15 seconds.
-/// Any member, or an API key with `questions:read`.
+/// was missed. Idle streams get a `: keep-alive` comment every 15 seconds. The credentials
+/// are checked again before each batch of events and each keep-alive: the stream ends when
+/// the access token expires, the member is removed or the key revoked (reconnect with a
+/// fresh token and `Last-Event-ID`). Any member, or an API key with `questions:read`.
 #[utoipa::path(
     operation_id = "vendor_events",
     tag = "questions",
@@ -409,9 +412,14 @@ async fn vendor_events(
     principal: Authenticated,
     service: web::Data<SupportService>,
     hub: web::Data<FeedHub>,
+    authenticator: web::Data<dyn Authenticator>,
     vendor_id: web::Path<VendorId>,
 ) -> Result<HttpResponse, Problem> {
     let head = service.open_feed(&principal.0, *vendor_id).await?;
+    let gate = Gate {
+        authenticator: authenticator.into_inner(),
+        token: bearer_token(&request)?.unwrap_or_default(),
+    };
     let after = match request.headers().get("Last-Event-ID") {
         None => None,
         Some(value) => Some(
@@ -428,7 +436,7 @@ async fn vendor_events(
         .content_type("text/event-stream")
         .insert_header(("Cache-Control", "no-store"))
         .insert_header(("X-Accel-Buffering", "no"))
-        .streaming(feed::stream(service, &hub, *vendor_id, after, head)))
+        .streaming(feed::stream(service, gate, &hub, *vendor_id, after, head)))
 }
 
 /// Subscribe a webhook
@@ -581,7 +589,8 @@ async fn webhook_deliveries(
 ///
 /// Anyone, signed in or not, can report a published question, answer (by its question's
 /// id) or product listing they hold illegal or against the rules. The notifier gets a
-/// receipt at once (also by e-mail) and later the decision with its reasons.
+/// receipt at once (also by e-mail) and later the decision with its reasons. Since each
+/// notice sends e-mail, a client shares the login attempts' rate limit (`429`).
 #[utoipa::path(
     operation_id = "submit_notice",
     tag = "notices",
@@ -593,11 +602,13 @@ async fn webhook_deliveries(
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = ValidationFailed),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
     )
 )]
 #[post("/notices")]
 async fn submit_notice(
+    _: CredentialAttempt,
     service: web::Data<SupportService>,
     Json(request): Json<NewNotice>,
 ) -> Result<HttpResponse, Problem> {
@@ -636,8 +647,8 @@ async fn notice_queue(
 ///
 /// Operators only, once per notice. `hide` and `remove` take the content off every public
 /// endpoint at once. The statement of reasons is e-mailed to the notifier and, unless the
-/// content stays, to whoever posted it (the vendor for listings and answers, the asker for
-/// questions; DSA Art. 17); the vendor's webhooks and live inbox get `content.restricted`.
+/// content stays, to whoever posted it (DSA Art. 17): for listings and answers the vendor's
+/// members, webhooks and live inbox (`content.restricted`); for questions the asker.
 #[utoipa::path(
     operation_id = "decide_notice",
     tag = "operator",

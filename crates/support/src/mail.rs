@@ -339,12 +339,23 @@ impl Mailer {
             .subject(subject)
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_owned())
-            .map_err(|error| SendError::Permanent(error.to_string()))?;
+            .map_err(|_| SendError::Permanent("the message could not be built".to_owned()))?;
         match &self.transport {
             Transport::Smtp(smtp) => match smtp.send(message).await {
                 Ok(_) => Ok(()),
-                Err(error) if error.is_permanent() => Err(SendError::Permanent(error.to_string())),
-                Err(error) => Err(SendError::Transient(error.to_string())),
+                Err(error) => {
+                    // Only the reply code: the server's text often quotes the recipient.
+                    let reason = match error.status() {
+                        Some(code) => format!("the SMTP server answered {code}"),
+                        None if error.is_timeout() => "the SMTP server timed out".to_owned(),
+                        None => "the SMTP server could not be reached".to_owned(),
+                    };
+                    Err(if error.is_permanent() {
+                        SendError::Permanent(reason)
+                    } else {
+                        SendError::Transient(reason)
+                    })
+                }
             },
             Transport::Recording(recorder) => {
                 // The subject names the product or notice, never the recipient.

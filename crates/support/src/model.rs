@@ -450,8 +450,9 @@ pub struct Notice {
     pub target_id: uuid::Uuid,
     /// The vendor whose listing or Q&A it is.
     pub vendor_id: VendorId,
-    /// The reported text (question, answer, or the product's title) as it stands now.
-    pub content: String,
+    /// The reported text (question, answer, or the product's title) as it was when
+    /// reported.
+    pub reported_content: String,
     pub reason: NoticeReason,
     pub explanation: String,
     pub notifier_name: String,

@@ -25,8 +25,16 @@ use crate::webhook;
 pub const EMAIL_MAX_ATTEMPTS: i32 = 8;
 /// Webhook deliveries are tried this often (about 17 hours in all) before they fail.
 pub const WEBHOOK_MAX_ATTEMPTS: i32 = 10;
-/// At most this many rows per step and run, so one run cannot go on forever.
+/// An event whose fan-out keeps failing is set aside after this many attempts.
+pub const EVENT_MAX_ATTEMPTS: i32 = 10;
+/// At most this many rows per lane and run, so one run cannot go on forever.
 const BATCH: usize = 200;
+/// E-mails and webhook calls sent side by side, so one slow server holds up little.
+const MAIL_LANES: usize = 2;
+const WEBHOOK_LANES: usize = 4;
+/// How long a claimed e-mail or webhook call is reserved for the worker sending it (far
+/// longer than the send timeouts); if that worker dies, another retries after it.
+const LEASE: Duration = Duration::minutes(5);
 
 /// The wait before attempt `attempts + 1`: 1, 2, 4, 8 ... minutes, at most 6 hours.
 pub fn retry_delay(attempts: i32) -> Duration {
@@ -48,6 +56,7 @@ pub struct Notifier {
     clock: SharedClock,
     mailer: Mailer,
     http: reqwest::Client,
+    allow_private: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +81,7 @@ impl Notifier {
             clock,
             mailer,
             http: webhook::client(allow_private_webhooks)?,
+            allow_private: allow_private_webhooks,
         })
     }
 
@@ -87,89 +97,119 @@ impl Notifier {
         &self.mailer
     }
 
-    /// Fans out every pending event, then sends every e-mail and webhook call that is due.
-    pub async fn run_once(&self) -> Result<RunReport, NotifyError> {
-        let mut report = RunReport::default();
-        while report.events < BATCH && self.fan_out_next().await? {
-            report.events += 1;
+    /// Fans out every pending event, then sends the e-mails and webhook calls that are due
+    /// (side by side, several at a time). Failures are logged and recorded per item; one
+    /// never holds up the others.
+    pub async fn run_once(&self) -> RunReport {
+        let events = drain(1, || self.fan_out_next()).await;
+        let (emails, webhook_calls) = tokio::join!(self.send_emails(), self.call_webhooks());
+        RunReport {
+            events,
+            emails,
+            webhook_calls,
         }
-        while report.emails < BATCH && self.send_next_email().await? {
-            report.emails += 1;
-        }
-        while report.webhook_calls < BATCH && self.call_next_webhook().await? {
-            report.webhook_calls += 1;
-        }
-        Ok(report)
     }
 
-    /// Runs until `stop`: at once when an event is written (outbox notifications), and every
-    /// `poll` for retries that come due.
-    pub async fn run(self, poll: std::time::Duration, mut stop: watch::Receiver<bool>) {
-        let mut listener = match PgListener::connect_with(&self.pool).await {
-            Ok(mut listener) => match listener.listen(outbox::CHANNEL).await {
-                Ok(()) => Some(listener),
-                Err(error) => {
+    async fn send_emails(&self) -> usize {
+        drain(MAIL_LANES, || self.send_next_email()).await
+    }
+
+    async fn call_webhooks(&self) -> usize {
+        drain(WEBHOOK_LANES, || self.call_next_webhook()).await
+    }
+
+    /// Runs until `stop`: events and e-mails in one loop, webhook calls in another (a slow
+    /// receiver cannot hold up e-mails or the live feed). Both wake at once when an event
+    /// is written (outbox notifications), and every `poll` for retries that came due.
+    pub async fn run(self, poll: std::time::Duration, stop: watch::Receiver<bool>) {
+        let (wake, woken) = watch::channel(());
+        let listen = {
+            let pool = self.pool.clone();
+            let mut stop = stop.clone();
+            async move {
+                let mut listener = match PgListener::connect_with(&pool).await {
+                    Ok(listener) => listener,
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot listen for outbox events; polling only");
+                        return;
+                    }
+                };
+                if let Err(error) = listener.listen(outbox::CHANNEL).await {
                     tracing::warn!(%error, "cannot listen for outbox events; polling only");
-                    None
+                    return;
                 }
-            },
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for outbox events; polling only");
-                None
+                loop {
+                    tokio::select! {
+                        _ = stop.changed() => break,
+                        notification = listener.recv() => match notification {
+                            Ok(_) => wake.send_replace(()),
+                            Err(sqlx::Error::PoolClosed) => break,
+                            Err(error) => {
+                                tracing::warn!(%error, "outbox listener failed; retrying");
+                                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                            }
+                        },
+                    }
+                }
             }
         };
-        let mut interval = tokio::time::interval(poll);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            match self.run_once().await {
-                Ok(report) if report != RunReport::default() => {
-                    tracing::info!(
-                        events = report.events,
-                        emails = report.emails,
-                        webhook_calls = report.webhook_calls,
-                        "notifications delivered"
-                    );
-                }
-                Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "notification run failed"),
+        let events_and_mail = repeat(poll, woken.clone(), stop.clone(), || async {
+            let events = drain(1, || self.fan_out_next()).await;
+            let emails = self.send_emails().await;
+            if events + emails > 0 {
+                tracing::info!(events, emails, "notifications delivered");
             }
-            tokio::select! {
-                _ = stop.changed() => break,
-                _ = interval.tick() => {}
-                notification = async {
-                    match listener.as_mut() {
-                        Some(listener) => listener.recv().await.map(|_| ()),
-                        None => std::future::pending().await,
-                    }
-                } => {
-                    if let Err(error) = notification {
-                        tracing::warn!(%error, "outbox listener failed; it reconnects");
-                    }
-                }
+        });
+        let webhooks = repeat(poll, woken, stop, || async {
+            let calls = self.call_webhooks().await;
+            if calls > 0 {
+                tracing::info!(calls, "webhook calls made");
             }
-        }
+        });
+        tokio::join!(listen, events_and_mail, webhooks);
         tracing::info!("notification worker stopped");
     }
 
-    /// Fans out the oldest pending event; `false` when there is none.
+    /// Fans out the oldest due event; `false` when there is none. An event whose fan-out
+    /// fails is retried with backoff and set aside after the last attempt.
     async fn fan_out_next(&self) -> Result<bool, NotifyError> {
         let mut tx = self.pool.begin().await?;
-        let Some(event) = outbox::claim_next(&mut tx).await? else {
+        let now = self.clock.now();
+        let Some(event) = outbox::claim_next(&mut tx, now).await? else {
             return Ok(false);
         };
-        let now = self.clock.now();
-        fan_out(&mut tx, &event, now).await?;
-        outbox::mark_delivered(&mut tx, event.id, now).await?;
+        // A savepoint: a failed fan-out leaves nothing behind but its failure record.
+        let mut fan = sqlx::Acquire::begin(&mut tx).await?;
+        match fan_out(&mut fan, &event, now).await {
+            Ok(()) => {
+                fan.commit().await?;
+                outbox::mark_delivered(&mut tx, event.id, now).await?;
+            }
+            Err(error) => {
+                fan.rollback().await?;
+                let attempts = event.attempts + 1;
+                let retry_at = (attempts < EVENT_MAX_ATTEMPTS).then(|| now + retry_delay(attempts));
+                tracing::error!(
+                    event = %event.id, event_type = %event.event_type, attempts, %error,
+                    "event fan-out failed"
+                );
+                outbox::record_failure(&mut tx, event.id, &error.to_string(), retry_at, now)
+                    .await?;
+            }
+        }
         tx.commit().await?;
         Ok(true)
     }
 
+    /// Sends one due e-mail. It is claimed with a lease first, so no lock is held while the
+    /// SMTP server takes its time.
     async fn send_next_email(&self) -> Result<bool, NotifyError> {
-        let mut tx = self.pool.begin().await?;
         let now = self.clock.now();
-        let Some(email) = repo::claim_due_email(&mut tx, now).await? else {
+        let mut conn = self.pool.acquire().await?;
+        let Some(email) = repo::claim_due_email(&mut conn, now, now + LEASE).await? else {
             return Ok(false);
         };
+        drop(conn);
         let attempts = email.attempts + 1;
         let outcome = self
             .mailer
@@ -189,11 +229,12 @@ impl Notifier {
             }
         };
         if let Some(error) = &error {
-            // The address is personal data: the delivery id identifies the message.
+            // The error never quotes the server's reply (it may name the recipient).
             tracing::warn!(delivery = %email.id, attempts, status, %error, "e-mail not sent");
         }
+        let mut conn = self.pool.acquire().await?;
         repo::record_email_attempt(
-            &mut tx,
+            &mut conn,
             email.id,
             attempts,
             status,
@@ -202,50 +243,36 @@ impl Notifier {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(true)
     }
 
+    /// Calls one due webhook delivery, claimed with a lease like e-mails.
     async fn call_next_webhook(&self) -> Result<bool, NotifyError> {
-        let mut tx = self.pool.begin().await?;
         let now = self.clock.now();
-        let Some(delivery) = repo::claim_due_delivery(&mut tx, now).await? else {
+        let mut conn = self.pool.acquire().await?;
+        let Some(delivery) = repo::claim_due_delivery(&mut conn, now, now + LEASE).await? else {
             return Ok(false);
         };
+        drop(conn);
         let attempt = delivery.attempts + 1;
-        let timestamp = now.timestamp();
-        let sent = self
-            .http
-            .post(&delivery.url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(webhook::EVENT_HEADER, &delivery.event_type)
-            .header(webhook::EVENT_ID_HEADER, delivery.event_id.to_string())
-            .header(webhook::DELIVERY_HEADER, delivery.id.to_string())
-            .header(webhook::TIMESTAMP_HEADER, timestamp.to_string())
-            .header(
-                webhook::SIGNATURE_HEADER,
-                webhook::signature(&delivery.secret, timestamp, &delivery.body),
-            )
-            .body(delivery.body.clone())
-            .send()
-            .await;
-        let (status_code, error) = match sent {
-            Ok(response) if response.status().is_success() => {
-                (Some(i32::from(response.status().as_u16())), None)
-            }
-            Ok(response) => (
-                Some(i32::from(response.status().as_u16())),
-                Some(format!("the receiver answered {}", response.status())),
-            ),
-            Err(error) => (None, Some(describe(&error))),
-        };
+        // The target is checked again at every call: the rules may have tightened since the
+        // webhook was made. A refused target is not retried.
+        let (status_code, error, retry) =
+            match webhook::check_url(&delivery.url, self.allow_private) {
+                Err(refusal) => (None, Some(format!("target refused: {refusal}")), false),
+                Ok(url) => {
+                    let (status_code, error) = self.post(url, &delivery, now).await;
+                    (status_code, error, true)
+                }
+            };
         let (status, next) = match &error {
             None => ("delivered", None),
-            Some(_) if attempt < WEBHOOK_MAX_ATTEMPTS => {
+            Some(_) if retry && attempt < WEBHOOK_MAX_ATTEMPTS => {
                 ("pending", Some(now + retry_delay(attempt)))
             }
             Some(_) => ("failed", None),
         };
+        let mut tx = self.pool.begin().await?;
         repo::record_attempt(
             &mut tx,
             delivery.id,
@@ -259,6 +286,96 @@ impl Notifier {
         .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// One signed POST; the receiver's status and, unless it was a 2xx, why it failed.
+    async fn post(
+        &self,
+        url: reqwest::Url,
+        delivery: &repo::DueDelivery,
+        now: DateTime<Utc>,
+    ) -> (Option<i32>, Option<String>) {
+        let timestamp = now.timestamp();
+        let Ok(signature) = webhook::signature(&delivery.secret, timestamp, &delivery.body) else {
+            return (None, Some("the delivery could not be signed".to_owned()));
+        };
+        let sent = self
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(webhook::EVENT_HEADER, &delivery.event_type)
+            .header(webhook::EVENT_ID_HEADER, delivery.event_id.to_string())
+            .header(webhook::DELIVERY_HEADER, delivery.id.to_string())
+            .header(webhook::TIMESTAMP_HEADER, timestamp.to_string())
+            .header(webhook::SIGNATURE_HEADER, signature)
+            .body(delivery.body.clone())
+            .send()
+            .await;
+        match sent {
+            Ok(response) if response.status().is_success() => {
+                (Some(i32::from(response.status().as_u16())), None)
+            }
+            Ok(response) => (
+                Some(i32::from(response.status().as_u16())),
+                Some(format!("the receiver answered {}", response.status())),
+            ),
+            Err(error) => (None, Some(describe(&error))),
+        }
+    }
+}
+
+/// Runs `step` on `lanes` parallel lanes until none finds more work (at most `BATCH` per
+/// lane); returns how many items were handled.
+async fn drain<F, Fut>(lanes: usize, step: F) -> usize
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<bool, NotifyError>>,
+{
+    let lanes = (0..lanes).map(|_| async {
+        let mut done = 0;
+        while done < BATCH {
+            match step().await {
+                Ok(true) => done += 1,
+                Ok(false) => break,
+                Err(error) => {
+                    tracing::warn!(%error, "notification step failed");
+                    break;
+                }
+            }
+        }
+        done
+    });
+    futures_util::future::join_all(lanes)
+        .await
+        .into_iter()
+        .sum()
+}
+
+/// Runs `work` now, then whenever woken or every `poll`, until `stop`.
+async fn repeat<F, Fut>(
+    poll: std::time::Duration,
+    mut woken: watch::Receiver<()>,
+    mut stop: watch::Receiver<bool>,
+    work: F,
+) where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut interval = tokio::time::interval(poll);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        woken.borrow_and_update();
+        work().await;
+        tokio::select! {
+            _ = stop.changed() => break,
+            _ = interval.tick() => {}
+            // Without a listener (it failed or ended) only the interval wakes us.
+            _ = async {
+                if woken.changed().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            } => {}
+        }
     }
 }
 
@@ -456,7 +573,7 @@ async fn notice_emails(
     if action != NoticeAction::Keep && target == NoticeTarget::Question {
         let mail = Mail::ContentRestricted {
             target,
-            content: notice.content.unwrap_or_default(),
+            content: notice.reported_content,
             action,
             statement,
         };

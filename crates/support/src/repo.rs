@@ -204,7 +204,9 @@ pub async fn set_question_moderation(
     moderation: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE questions SET moderation = $2 WHERE id = $1",
+        // A removal is final: a later "hide" does not soften it.
+        "UPDATE questions SET moderation = CASE WHEN moderation = 'removed' THEN moderation ELSE $2 END
+         WHERE id = $1",
         id.0,
         moderation
     )
@@ -362,7 +364,8 @@ pub async fn set_answer_moderation(
     moderation: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE answers SET moderation = $2 WHERE question_id = $1",
+        "UPDATE answers SET moderation = CASE WHEN moderation = 'removed' THEN moderation ELSE $2 END
+         WHERE question_id = $1",
         question_id.0,
         moderation
     )
@@ -509,6 +512,7 @@ pub struct NewNoticeRow<'a> {
     pub vendor_id: VendorId,
     pub reason: &'a str,
     pub explanation: &'a str,
+    pub reported_content: &'a str,
     pub name: &'a str,
     pub email: &'a str,
     pub language: &'a str,
@@ -521,14 +525,16 @@ pub async fn insert_notice(
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO notices (id, target_type, target_id, vendor_id, reason, explanation,
-                              notifier_name, notifier_email, notifier_language, status, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10)",
+                              reported_content, notifier_name, notifier_email, notifier_language,
+                              status, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11)",
         notice.id.0,
         notice.target_type,
         notice.target_id,
         notice.vendor_id.0,
         notice.reason,
         notice.explanation,
+        notice.reported_content,
         notice.name,
         notice.email,
         notice.language,
@@ -554,8 +560,8 @@ pub struct NoticeRow {
     pub statement_of_reasons: Option<String>,
     pub created_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
-    /// The reported text as it stands now.
-    pub content: Option<String>,
+    /// The reported text as it was when reported.
+    pub reported_content: String,
 }
 
 pub async fn fetch_notice(
@@ -574,12 +580,7 @@ pub async fn fetch_notice(
                   n.vendor_id AS "vendor_id: VendorId", n.reason, n.explanation,
                   n.notifier_name, n.notifier_email::text AS "notifier_email!",
                   n.notifier_language, n.status, n.action, n.statement_of_reasons,
-                  n.created_at, n.decided_at,
-                  CASE n.target_type
-                      WHEN 'question' THEN (SELECT body FROM questions WHERE id = n.target_id)
-                      WHEN 'answer' THEN (SELECT body FROM answers WHERE question_id = n.target_id)
-                      ELSE (SELECT title FROM products WHERE id = n.target_id)
-                  END AS content
+                  n.created_at, n.decided_at, n.reported_content
            FROM notices n WHERE n.id = $1"#,
         id.0,
     )
@@ -601,12 +602,7 @@ pub async fn notices(
                   n.vendor_id AS "vendor_id: VendorId", n.reason, n.explanation,
                   n.notifier_name, n.notifier_email::text AS "notifier_email!",
                   n.notifier_language, n.status, n.action, n.statement_of_reasons,
-                  n.created_at, n.decided_at,
-                  CASE n.target_type
-                      WHEN 'question' THEN (SELECT body FROM questions WHERE id = n.target_id)
-                      WHEN 'answer' THEN (SELECT body FROM answers WHERE question_id = n.target_id)
-                      ELSE (SELECT title FROM products WHERE id = n.target_id)
-                  END AS content
+                  n.created_at, n.decided_at, n.reported_content
            FROM notices n
            WHERE n.status = $1
              AND ($2::timestamptz IS NULL
@@ -675,27 +671,26 @@ pub async fn insert_webhook(conn: &mut PgConnection, row: &WebhookRow) -> Result
     Ok(())
 }
 
-/// A vendor's webhooks (all, or the one `only`), oldest first; deleted ones are gone.
+/// A vendor's webhooks, oldest first; deleted ones are gone.
 pub async fn webhooks_of(
     conn: &mut PgConnection,
     vendor_id: VendorId,
-    only: Option<WebhookId>,
 ) -> Result<Vec<WebhookRow>, sqlx::Error> {
     sqlx::query_as!(
         WebhookRow,
         r#"SELECT id AS "id: WebhookId", vendor_id AS "vendor_id: VendorId", url, events,
                   secret, created_at
            FROM webhooks
-           WHERE vendor_id = $1 AND deleted_at IS NULL AND ($2::uuid IS NULL OR id = $2)
+           WHERE vendor_id = $1 AND deleted_at IS NULL
            ORDER BY created_at, id"#,
         vendor_id.0,
-        only.map(|id| id.0),
     )
     .fetch_all(conn)
     .await
 }
 
-/// Deleting keeps the row for the delivery log; nothing is delivered to it any more.
+/// Deleting keeps the row for the delivery log; nothing is delivered to it any more, and
+/// its pending deliveries are given up.
 pub async fn delete_webhook(
     conn: &mut PgConnection,
     vendor_id: VendorId,
@@ -709,9 +704,35 @@ pub async fn delete_webhook(
         vendor_id.0,
         now,
     )
+    .execute(&mut *conn)
+    .await?;
+    if result.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query!(
+        "UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, completed_at = $2
+         WHERE webhook_id = $1 AND status = 'pending'",
+        id.0,
+        now,
+    )
     .execute(conn)
     .await?;
-    Ok(result.rows_affected() == 1)
+    Ok(true)
+}
+
+/// Whether the vendor has (or had: deleted ones keep their log) this webhook.
+pub async fn webhook_exists(
+    conn: &mut PgConnection,
+    vendor_id: VendorId,
+    id: WebhookId,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM webhooks WHERE id = $1 AND vendor_id = $2) AS "exists!""#,
+        id.0,
+        vendor_id.0,
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// The live webhooks of a vendor subscribed to `event_type`.
@@ -765,21 +786,29 @@ pub struct DueDelivery {
     pub secret: String,
 }
 
-/// Locks a delivery that is due and that no other worker holds.
+/// Claims a due delivery of a live webhook that no other worker holds: reserves it until
+/// `lease_until`, so the call happens outside any transaction.
 pub async fn claim_due_delivery(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
 ) -> Result<Option<DueDelivery>, sqlx::Error> {
     sqlx::query_as!(
         DueDelivery,
-        r#"SELECT d.id AS "id: DeliveryId", d.event_id, d.event_type, d.body, d.attempts,
-                  w.url, w.secret
-           FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-           WHERE d.status = 'pending' AND d.next_attempt_at <= $1
-           ORDER BY d.next_attempt_at, d.id
-           LIMIT 1
-           FOR UPDATE OF d SKIP LOCKED"#,
+        r#"WITH due AS (
+               SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+               WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND w.deleted_at IS NULL
+               ORDER BY d.next_attempt_at, d.id
+               LIMIT 1
+               FOR UPDATE OF d SKIP LOCKED
+           )
+           UPDATE webhook_deliveries d SET next_attempt_at = $2
+           FROM due, webhooks w
+           WHERE d.id = due.id AND w.id = d.webhook_id
+           RETURNING d.id AS "id: DeliveryId", d.event_id, d.event_type, d.body, d.attempts,
+                     w.url, w.secret"#,
         now,
+        lease_until,
     )
     .fetch_optional(conn)
     .await
@@ -924,20 +953,24 @@ pub struct DueEmail {
     pub attempts: i32,
 }
 
-/// Locks an e-mail that is due and that no other worker holds.
+/// Claims a due e-mail that no other worker holds: reserves it until `lease_until`, so it
+/// is sent outside any transaction.
 pub async fn claim_due_email(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
 ) -> Result<Option<DueEmail>, sqlx::Error> {
     sqlx::query_as!(
         DueEmail,
-        r#"SELECT id, recipient::text AS "recipient!", subject, body, attempts
-           FROM email_deliveries
-           WHERE status = 'pending' AND next_attempt_at <= $1
-           ORDER BY next_attempt_at, id
-           LIMIT 1
-           FOR UPDATE SKIP LOCKED"#,
+        r#"UPDATE email_deliveries SET next_attempt_at = $2
+           WHERE id = (SELECT id FROM email_deliveries
+                       WHERE status = 'pending' AND next_attempt_at <= $1
+                       ORDER BY next_attempt_at, id
+                       LIMIT 1
+                       FOR UPDATE SKIP LOCKED)
+           RETURNING id, recipient::text AS "recipient!", subject, body, attempts"#,
         now,
+        lease_until,
     )
     .fetch_optional(conn)
     .await
@@ -1017,10 +1050,8 @@ pub async fn append_to_feed(
 
 pub struct FeedRow {
     pub seq: i64,
-    pub event_id: Uuid,
     pub event_type: String,
     pub data: serde_json::Value,
-    pub created_at: DateTime<Utc>,
 }
 
 pub async fn feed_after(
@@ -1031,7 +1062,7 @@ pub async fn feed_after(
 ) -> Result<Vec<FeedRow>, sqlx::Error> {
     sqlx::query_as!(
         FeedRow,
-        "SELECT seq, event_id, event_type, data, created_at FROM vendor_feed
+        "SELECT seq, event_type, data FROM vendor_feed
          WHERE vendor_id = $1 AND seq > $2
          ORDER BY seq
          LIMIT $3",

@@ -529,9 +529,9 @@ impl SupportService {
             );
         }
         let mut tx = self.pool.begin().await?;
-        let vendor_id = reported_vendor(&mut tx, request.target_type, request.target_id).await?;
+        let target = reported(&mut tx, request.target_type, request.target_id).await?;
         let ((explanation, name), email) = errors.finish_with(explanation.zip(name).zip(email))?;
-        let vendor_id = vendor_id.ok_or(SupportError::NoticeTargetNotFound)?;
+        let (vendor_id, reported_content) = target.ok_or(SupportError::NoticeTargetNotFound)?;
         let id = NoticeId::new();
         let now = self.clock.now();
         repo::insert_notice(
@@ -543,6 +543,7 @@ impl SupportService {
                 vendor_id,
                 reason: request.reason.as_str(),
                 explanation: &explanation,
+                reported_content: &reported_content,
                 name: &name,
                 email: &email,
                 language: request.language.unwrap_or_default().as_str(),
@@ -610,6 +611,10 @@ impl SupportService {
         let statement = errors.finish_with(statement)?;
         let now = self.clock.now();
         let target = NoticeTarget::parse(&notice.target_type);
+        if target != NoticeTarget::Product {
+            // Serialises the decision with the vendor's edits of the same Q&A.
+            repo::fetch_question(&mut tx, QuestionId(notice.target_id), true).await?;
+        }
         let moderation = match request.action {
             NoticeAction::Keep => None,
             NoticeAction::Hide => Some(Moderation::Hidden),
@@ -641,7 +646,7 @@ impl SupportService {
                 vendor_id: notice.vendor_id,
                 target_type: target,
                 target_id: notice.target_id,
-                content: notice.content.clone().unwrap_or_default(),
+                content: notice.reported_content.clone(),
                 action: request.action,
                 statement_of_reasons: statement,
             };
@@ -735,7 +740,7 @@ impl SupportService {
             false,
         )
         .await?;
-        Ok(repo::webhooks_of(&mut conn, vendor_id, None)
+        Ok(repo::webhooks_of(&mut conn, vendor_id)
             .await?
             .into_iter()
             .map(webhook_of)
@@ -783,10 +788,7 @@ impl SupportService {
             false,
         )
         .await?;
-        if repo::webhooks_of(&mut conn, vendor_id, Some(webhook_id))
-            .await?
-            .is_empty()
-        {
+        if !repo::webhook_exists(&mut conn, vendor_id, webhook_id).await? {
             return Err(SupportError::WebhookNotFound);
         }
         let rows = repo::deliveries(&mut conn, webhook_id, after, i64::from(limit) + 1).await?;
@@ -966,30 +968,37 @@ fn author(actor: Actor) -> Author {
     }
 }
 
-/// The vendor of published content of this type and id, if there is such content.
-async fn reported_vendor(
+/// The vendor and the text of published content of this type and id, if there is such
+/// content.
+async fn reported(
     conn: &mut PgConnection,
     target: NoticeTarget,
     id: uuid::Uuid,
-) -> Result<Option<VendorId>, SupportError> {
-    Ok(match target {
-        NoticeTarget::Product => catalog::service::public_listing(conn, ProductId(id))
+) -> Result<Option<(VendorId, String)>, SupportError> {
+    if target == NoticeTarget::Product {
+        return Ok(catalog::service::public_listing(conn, ProductId(id))
             .await?
-            .map(|listing| listing.vendor_id),
-        NoticeTarget::Question | NoticeTarget::Answer => {
-            let question = repo::fetch_question(conn, QuestionId(id), false).await?;
-            match question {
-                Some(question) => {
-                    let public = catalog::service::public_listing(conn, question.product_id)
-                        .await?
-                        .is_some()
-                        && repo::published_question(conn, question.id).await?;
-                    public.then_some(question.vendor_id)
-                }
-                None => None,
-            }
-        }
-    })
+            .map(|listing| (listing.vendor_id, listing.title)));
+    }
+    let Some(question) = repo::fetch_question(conn, QuestionId(id), false).await? else {
+        return Ok(None);
+    };
+    let public = catalog::service::public_listing(conn, question.product_id)
+        .await?
+        .is_some()
+        && repo::published_question(conn, question.id).await?;
+    if !public {
+        return Ok(None);
+    }
+    let text = match target {
+        NoticeTarget::Answer => answers_by_question(conn, &[question.id])
+            .await?
+            .remove(&question.id)
+            .map(|answer| answer.body)
+            .unwrap_or_default(),
+        _ => question.body,
+    };
+    Ok(Some((question.vendor_id, text)))
 }
 
 /// Takes the content off the public endpoints.
@@ -1160,7 +1169,7 @@ fn notice_of(row: repo::NoticeRow) -> Notice {
         target_type: NoticeTarget::parse(&row.target_type),
         target_id: row.target_id,
         vendor_id: row.vendor_id,
-        content: row.content.unwrap_or_default(),
+        reported_content: row.reported_content,
         reason: NoticeReason::parse(&row.reason),
         explanation: row.explanation,
         notifier_name: row.notifier_name,
