@@ -698,3 +698,66 @@ async fn a_removed_member_loses_the_live_inbox_at_once() {
     assert!(ended.is_ok(), "the stream ends");
     assert!(!received.contains("question.created"), "{received}");
 }
+
+/// An SMTP server on a random port that refuses every recipient with 550 (quoting the
+/// address, as real servers do).
+async fn refusing_smtp_server() -> u16 {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 fake ESMTP\r\n").await.unwrap();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let command = line.to_ascii_uppercase();
+                    let reply = if command.starts_with("RCPT TO") {
+                        format!("550 5.1.1 {} no such user\r\n", &line[8..])
+                    } else if command.starts_with("QUIT") {
+                        "221 bye\r\n".to_owned()
+                    } else {
+                        "250 ok\r\n".to_owned()
+                    };
+                    if write.write_all(reply.as_bytes()).await.is_err()
+                        || command.starts_with("QUIT")
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn a_recipient_the_server_refuses_is_a_permanent_failure_without_the_address_in_it() {
+    let port = refusing_smtp_server().await;
+    let app = TestApp::spawn_with(|settings| {
+        settings.smtp_url = Some(api::settings::Secret::new(format!(
+            "smtp://127.0.0.1:{port}"
+        )));
+    })
+    .await;
+    let seller = shop(&app, "Kaffeerösterei Müller").await;
+    let asker = app.signed_in_customer().await;
+    ask(
+        &app,
+        &asker,
+        &seller.product,
+        "Passt die Mühle auch für Espresso?",
+    )
+    .await;
+    app.deliver_notifications().await;
+    let (status, attempts, error): (String, i32, Option<String>) =
+        sqlx::query_as("SELECT status, attempts, last_error FROM email_deliveries")
+            .fetch_one(&mut app.db().await)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), attempts), ("failed", 1), "not retried");
+    let error = error.unwrap();
+    assert_eq!(error, "the SMTP server answered 550");
+    assert!(!error.contains(&seller.vendor.owner.email));
+}
