@@ -1,8 +1,34 @@
-//! The signed-in account: reading, renaming, changing the password.
+//! The signed-in account: reading, renaming, the e-mail language, changing the password.
 
 use crate::helpers::{fields, json_of, problem_of, TestApp, PASSWORD};
 use reqwest::StatusCode;
 use serde_json::json;
+
+#[tokio::test]
+async fn the_email_language_is_german_unless_chosen_otherwise() {
+    let app = TestApp::spawn().await;
+    let session = app.signed_in_customer().await;
+    let token = Some(session.access_token.as_str());
+    let me = json_of(app.me(&session.access_token).await, StatusCode::OK).await;
+    assert_eq!(me["language"], "de");
+
+    let updated = json_of(
+        app.patch("/v1/me", &json!({"language": "en"}), token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(updated["language"], "en");
+    assert_eq!(updated["display_name"], "Kundin", "absent fields stay");
+    let problem = problem_of(
+        app.patch("/v1/me", &json!({"language": "fr"}), token).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["language"]);
+    let me = json_of(app.me(&session.access_token).await, StatusCode::OK).await;
+    assert_eq!(me["language"], "en");
+}
 
 #[tokio::test]
 async fn the_display_name_can_be_changed_and_is_validated() {
