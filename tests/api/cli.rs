@@ -197,6 +197,11 @@ fn sigterm_stops_the_server_gracefully() {
         "{rest:?}"
     );
     assert!(
+        rest.iter()
+            .any(|line| line.contains("notification worker stopped")),
+        "{rest:?}"
+    );
+    assert!(
         rest.iter().any(|line| line.contains("\"stopped\"")),
         "{rest:?}"
     );

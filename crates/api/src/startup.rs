@@ -32,6 +32,7 @@ pub struct Application {
     limiter: web::Data<CredentialRateLimiter>,
     maintenance_interval: Duration,
     notifier: Notifier,
+    feed: web::Data<FeedHub>,
     /// `None` when another process runs the notification worker.
     notification_poll: Option<Duration>,
 }
@@ -63,6 +64,7 @@ impl Application {
             web::Data::from(Arc::new(support_service.clone()) as Arc<dyn ResponsivenessSource>);
         let support = web::Data::new(support_service.clone());
         let feed = web::Data::new(FeedHub::start(&pool).await?);
+        let feed_hub = feed.clone();
         let notifier = Notifier::new(
             pool.clone(),
             clock.clone(),
@@ -145,6 +147,7 @@ impl Application {
             limiter,
             maintenance_interval: Duration::from_secs(settings.maintenance_interval_seconds.max(1)),
             notifier,
+            feed: feed_hub,
             notification_poll: settings
                 .notification_worker
                 .then(|| Duration::from_secs(settings.notification_poll_seconds.max(1))),
@@ -171,12 +174,15 @@ impl Application {
         let mut terminate = signal(SignalKind::terminate())?;
         let mut interrupt = signal(SignalKind::interrupt())?;
         let handle = self.server.handle();
+        let feed = self.feed.clone();
         let on_signal = tokio::spawn(async move {
             tokio::select! {
                 _ = terminate.recv() => {}
                 _ = interrupt.recv() => {}
             }
             tracing::info!("shutting down; letting in-flight requests finish");
+            // Live streams never finish by themselves.
+            feed.close();
             handle.stop(true).await;
         });
         tracing::info!(port = self.port, "serving");

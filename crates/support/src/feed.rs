@@ -29,6 +29,8 @@ type Wake = Option<(VendorId, i64)>;
 #[derive(Clone)]
 pub struct FeedHub {
     sender: broadcast::Sender<Wake>,
+    /// Set on shutdown: open streams end, so a graceful stop need not wait for them.
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl FeedHub {
@@ -61,11 +63,15 @@ impl FeedHub {
                 }
             }
         });
-        Ok(FeedHub { sender })
+        Ok(FeedHub {
+            sender,
+            closing: tokio::sync::watch::channel(false).0,
+        })
     }
 
-    fn subscribe(&self) -> broadcast::Receiver<Wake> {
-        self.sender.subscribe()
+    /// Ends every open stream (clients reconnect, with `Last-Event-ID`, elsewhere).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
     }
 }
 
@@ -95,6 +101,7 @@ struct StreamState {
     gate: Gate,
     vendor_id: VendorId,
     wake: broadcast::Receiver<Wake>,
+    closing: tokio::sync::watch::Receiver<bool>,
     last_sent: i64,
     pending: VecDeque<FeedRow>,
     keep_alive: tokio::time::Interval,
@@ -120,7 +127,8 @@ pub fn stream(
         gate,
         vendor_id,
         // Subscribed before anything is read, so nothing falls between reading and waiting.
-        wake: hub.subscribe(),
+        wake: hub.sender.subscribe(),
+        closing: hub.closing.subscribe(),
         last_sent: after.unwrap_or(head),
         pending: VecDeque::new(),
         keep_alive,
@@ -161,7 +169,11 @@ async fn next_message(
             }
             continue;
         }
+        if *state.closing.borrow() {
+            return None;
+        }
         tokio::select! {
+            _ = state.closing.changed() => return None,
             wake = state.wake.recv() => match wake {
                 Ok(Some((vendor_id, seq))) => {
                     state.catch_up = vendor_id == state.vendor_id && seq > state.last_sent;
