@@ -25,22 +25,28 @@ struct Call {
 struct Receiver {
     url: String,
     calls: Arc<Mutex<Vec<Call>>>,
+    /// Signalled on every call.
+    called: Arc<tokio::sync::Notify>,
     server: actix_web::dev::ServerHandle,
 }
 
 impl Receiver {
     async fn start(statuses: Vec<u16>) -> Receiver {
         let calls: Arc<Mutex<Vec<Call>>> = Arc::default();
+        let called: Arc<tokio::sync::Notify> = Arc::default();
         let statuses = Arc::new(Mutex::new(statuses.into_iter()));
         let recorded = calls.clone();
+        let signal = called.clone();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let server = HttpServer::new(move || {
             let recorded = recorded.clone();
             let statuses = statuses.clone();
+            let signal = signal.clone();
             App::new().default_service(web::to(move |request: HttpRequest, body: String| {
                 let recorded = recorded.clone();
                 let statuses = statuses.clone();
+                let signal = signal.clone();
                 async move {
                     let headers = request
                         .headers()
@@ -50,6 +56,7 @@ impl Receiver {
                         })
                         .collect();
                     recorded.lock().unwrap().push(Call { headers, body });
+                    signal.notify_one();
                     let status = statuses.lock().unwrap().next().unwrap_or(200);
                     HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap())
                         .finish()
@@ -66,6 +73,7 @@ impl Receiver {
         Receiver {
             url: format!("http://127.0.0.1:{port}/hooks/marktplatz"),
             calls,
+            called,
             server: handle,
         }
     }
@@ -760,4 +768,34 @@ async fn a_recipient_the_server_refuses_is_a_permanent_failure_without_the_addre
     let error = error.unwrap();
     assert_eq!(error, "the SMTP server answered 550");
     assert!(!error.contains(&seller.vendor.owner.email));
+}
+
+#[tokio::test]
+async fn the_background_worker_delivers_as_soon_as_an_event_is_written() {
+    // Polling only hourly: whatever arrives within seconds was woken by NOTIFY.
+    let app = TestApp::spawn_with(|settings| {
+        settings.notification_worker = true;
+        settings.notification_poll_seconds = 3600;
+    })
+    .await;
+    let seller = shop(&app, "Kaffeerösterei Müller").await;
+    let receiver = Receiver::start(vec![]).await;
+    subscribe(&app, &seller, &receiver.url, &["question.created"]).await;
+    let mut stream = open_stream(&app, &seller.vendor.id, &seller.vendor.owner, None).await;
+    let called = receiver.called.notified();
+    let asker = app.signed_in_customer().await;
+    let question = ask(
+        &app,
+        &asker,
+        &seller.product,
+        "Passt die Mühle auch für Espresso?",
+    )
+    .await;
+
+    let (_, data) = next_event(&mut stream, "question.created").await;
+    assert_eq!(data["data"]["question_id"], question["id"]);
+    tokio::time::timeout(std::time::Duration::from_secs(10), called)
+        .await
+        .expect("the webhook was called");
+    assert_eq!(receiver.calls().len(), 1);
 }

@@ -121,6 +121,8 @@ pub fn stream(
     head: i64,
 ) -> impl Stream<Item = Result<Bytes, actix_web::Error>> {
     let mut keep_alive = tokio::time::interval(KEEP_ALIVE);
+    // A stalled client does not get a burst of missed keep-alives (each checks credentials).
+    keep_alive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     keep_alive.reset();
     let state = StreamState {
         service,

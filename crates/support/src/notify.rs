@@ -23,7 +23,7 @@ use crate::webhook;
 
 /// E-mails are tried this often before they count as failed.
 pub const EMAIL_MAX_ATTEMPTS: i32 = 8;
-/// Webhook deliveries are tried this often (about 17 hours in all) before they fail.
+/// Webhook deliveries are tried this often (over about 8.5 hours) before they fail.
 pub const WEBHOOK_MAX_ATTEMPTS: i32 = 10;
 /// An event whose fan-out keeps failing is set aside after this many attempts.
 pub const EVENT_MAX_ATTEMPTS: i32 = 10;
@@ -101,8 +101,10 @@ impl Notifier {
     /// (side by side, several at a time). Failures are logged and recorded per item; one
     /// never holds up the others.
     pub async fn run_once(&self) -> RunReport {
-        let events = drain(1, || self.fan_out_next()).await;
-        let (emails, webhook_calls) = tokio::join!(self.send_emails(), self.call_webhooks());
+        let running = watch::channel(false).1;
+        let events = self.fan_out(&running).await;
+        let (emails, webhook_calls) =
+            tokio::join!(self.send_emails(&running), self.call_webhooks(&running));
         RunReport {
             events,
             emails,
@@ -110,42 +112,50 @@ impl Notifier {
         }
     }
 
-    async fn send_emails(&self) -> usize {
-        drain(MAIL_LANES, || self.send_next_email()).await
+    async fn fan_out(&self, stop: &watch::Receiver<bool>) -> usize {
+        drain(1, stop, || self.fan_out_next()).await
     }
 
-    async fn call_webhooks(&self) -> usize {
-        drain(WEBHOOK_LANES, || self.call_next_webhook()).await
+    async fn send_emails(&self, stop: &watch::Receiver<bool>) -> usize {
+        drain(MAIL_LANES, stop, || self.send_next_email()).await
     }
 
-    /// Runs until `stop`: events and e-mails in one loop, webhook calls in another (a slow
-    /// receiver cannot hold up e-mails or the live feed). Both wake at once when an event
-    /// is written (outbox notifications), and every `poll` for retries that came due.
+    async fn call_webhooks(&self, stop: &watch::Receiver<bool>) -> usize {
+        drain(WEBHOOK_LANES, stop, || self.call_next_webhook()).await
+    }
+
+    /// Runs until `stop`, in three loops so that none holds up another: fanning out events
+    /// (woken when an event is written), sending e-mails and calling webhooks (woken when
+    /// a fan-out created deliveries, on any instance). All three also run every `poll`, for
+    /// retries that came due.
     pub async fn run(self, poll: std::time::Duration, stop: watch::Receiver<bool>) {
-        let (wake, woken) = watch::channel(());
+        let (new_events, events_woken) = watch::channel(());
+        let (new_deliveries, deliveries_woken) = watch::channel(());
         let listen = {
             let pool = self.pool.clone();
             let mut stop = stop.clone();
             async move {
-                let mut listener = match PgListener::connect_with(&pool).await {
+                let mut listener = match listen(&pool).await {
                     Ok(listener) => listener,
                     Err(error) => {
-                        tracing::warn!(%error, "cannot listen for outbox events; polling only");
+                        tracing::warn!(%error, "cannot listen for notifications; polling only");
                         return;
                     }
                 };
-                if let Err(error) = listener.listen(outbox::CHANNEL).await {
-                    tracing::warn!(%error, "cannot listen for outbox events; polling only");
-                    return;
-                }
                 loop {
                     tokio::select! {
+                        biased;
                         _ = stop.changed() => break,
                         notification = listener.recv() => match notification {
-                            Ok(_) => wake.send_replace(()),
+                            Ok(notification) if notification.channel() == outbox::CHANNEL => {
+                                new_events.send_replace(());
+                            }
+                            Ok(_) => {
+                                new_deliveries.send_replace(());
+                            }
                             Err(sqlx::Error::PoolClosed) => break,
                             Err(error) => {
-                                tracing::warn!(%error, "outbox listener failed; retrying");
+                                tracing::warn!(%error, "notification listener failed; retrying");
                                 tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                             }
                         },
@@ -153,20 +163,25 @@ impl Notifier {
                 }
             }
         };
-        let events_and_mail = repeat(poll, woken.clone(), stop.clone(), || async {
-            let events = drain(1, || self.fan_out_next()).await;
-            let emails = self.send_emails().await;
-            if events + emails > 0 {
-                tracing::info!(events, emails, "notifications delivered");
+        let fan_out = repeat(poll, events_woken, stop.clone(), || async {
+            let events = self.fan_out(&stop).await;
+            if events > 0 {
+                tracing::info!(events, "events fanned out");
             }
         });
-        let webhooks = repeat(poll, woken, stop, || async {
-            let calls = self.call_webhooks().await;
+        let emails = repeat(poll, deliveries_woken.clone(), stop.clone(), || async {
+            let emails = self.send_emails(&stop).await;
+            if emails > 0 {
+                tracing::info!(emails, "e-mails sent");
+            }
+        });
+        let webhooks = repeat(poll, deliveries_woken, stop.clone(), || async {
+            let calls = self.call_webhooks(&stop).await;
             if calls > 0 {
                 tracing::info!(calls, "webhook calls made");
             }
         });
-        tokio::join!(listen, events_and_mail, webhooks);
+        tokio::join!(listen, fan_out, emails, webhooks);
         tracing::info!("notification worker stopped");
     }
 
@@ -235,7 +250,7 @@ impl Notifier {
         let mut conn = self.pool.acquire().await?;
         repo::record_email_attempt(
             &mut conn,
-            email.id,
+            &email,
             attempts,
             status,
             next,
@@ -260,10 +275,7 @@ impl Notifier {
         let (status_code, error, retry) =
             match webhook::check_url(&delivery.url, self.allow_private) {
                 Err(refusal) => (None, Some(format!("target refused: {refusal}")), false),
-                Ok(url) => {
-                    let (status_code, error) = self.post(url, &delivery, now).await;
-                    (status_code, error, true)
-                }
+                Ok(url) => self.post(url, &delivery, now).await,
             };
         let (status, next) = match &error {
             None => ("delivered", None),
@@ -275,7 +287,7 @@ impl Notifier {
         let mut tx = self.pool.begin().await?;
         repo::record_attempt(
             &mut tx,
-            delivery.id,
+            &delivery,
             attempt,
             status_code,
             error.as_deref(),
@@ -288,16 +300,21 @@ impl Notifier {
         Ok(true)
     }
 
-    /// One signed POST; the receiver's status and, unless it was a 2xx, why it failed.
+    /// One signed POST: the receiver's status; unless it was a 2xx, why it failed; and
+    /// whether trying again can help.
     async fn post(
         &self,
         url: reqwest::Url,
         delivery: &repo::DueDelivery,
         now: DateTime<Utc>,
-    ) -> (Option<i32>, Option<String>) {
+    ) -> (Option<i32>, Option<String>, bool) {
         let timestamp = now.timestamp();
         let Ok(signature) = webhook::signature(&delivery.secret, timestamp, &delivery.body) else {
-            return (None, Some("the delivery could not be signed".to_owned()));
+            return (
+                None,
+                Some("the delivery could not be signed".to_owned()),
+                false,
+            );
         };
         let sent = self
             .http
@@ -313,27 +330,33 @@ impl Notifier {
             .await;
         match sent {
             Ok(response) if response.status().is_success() => {
-                (Some(i32::from(response.status().as_u16())), None)
+                (Some(i32::from(response.status().as_u16())), None, false)
             }
             Ok(response) => (
                 Some(i32::from(response.status().as_u16())),
                 Some(format!("the receiver answered {}", response.status())),
+                true,
             ),
-            Err(error) => (None, Some(describe(&error))),
+            Err(error) if webhook::refused_by_resolver(&error) => (
+                None,
+                Some("target refused: the host resolves to a non-public address".to_owned()),
+                false,
+            ),
+            Err(error) => (None, Some(describe(&error)), true),
         }
     }
 }
 
 /// Runs `step` on `lanes` parallel lanes until none finds more work (at most `BATCH` per
-/// lane); returns how many items were handled.
-async fn drain<F, Fut>(lanes: usize, step: F) -> usize
+/// lane) or `stop` is set; returns how many items were handled.
+async fn drain<F, Fut>(lanes: usize, stop: &watch::Receiver<bool>, step: F) -> usize
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<bool, NotifyError>>,
 {
     let lanes = (0..lanes).map(|_| async {
         let mut done = 0;
-        while done < BATCH {
+        while done < BATCH && !*stop.borrow() {
             match step().await {
                 Ok(true) => done += 1,
                 Ok(false) => break,
@@ -367,6 +390,7 @@ async fn repeat<F, Fut>(
         woken.borrow_and_update();
         work().await;
         tokio::select! {
+            biased;
             _ = stop.changed() => break,
             _ = interval.tick() => {}
             // Without a listener (it failed or ended) only the interval wakes us.
@@ -393,18 +417,33 @@ fn describe(error: &reqwest::Error) -> String {
     kind.to_owned()
 }
 
+/// One connection listening for new events and new deliveries.
+async fn listen(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener
+        .listen_all([outbox::CHANNEL, repo::DELIVERIES_CHANNEL])
+        .await?;
+    Ok(listener)
+}
+
 /// Turns one event into its deliveries.
 async fn fan_out(
     conn: &mut PgConnection,
     event: &OutboxEvent,
     now: DateTime<Utc>,
 ) -> Result<(), NotifyError> {
+    let mut calls = 0;
     if let Some(webhook_event) = WebhookEvent::parse(&event.event_type) {
         let vendor_id: VendorId =
             serde_json::from_value(event.payload.get("vendor_id").cloned().unwrap_or_default())?;
-        to_vendor_systems(conn, vendor_id, webhook_event, event, now).await?;
+        calls = to_vendor_systems(conn, vendor_id, webhook_event, event, now).await?;
     }
-    for (recipient, language, mail) in emails_for(conn, event).await? {
+    let emails = emails_for(conn, event).await?;
+    if calls > 0 || !emails.is_empty() {
+        // Wakes the senders of every instance once this commits.
+        repo::announce_deliveries(conn).await?;
+    }
+    for (recipient, language, mail) in emails {
         let (subject, body) = mail.render(language);
         repo::insert_email(
             conn,
@@ -422,14 +461,15 @@ async fn fan_out(
     Ok(())
 }
 
-/// The vendor's webhooks subscribed to the event, and its live feed.
+/// The vendor's webhooks subscribed to the event, and its live feed; returns how many
+/// webhook calls are due.
 async fn to_vendor_systems(
     conn: &mut PgConnection,
     vendor_id: VendorId,
     event_type: WebhookEvent,
     event: &OutboxEvent,
     now: DateTime<Utc>,
-) -> Result<(), NotifyError> {
+) -> Result<usize, NotifyError> {
     let envelope = EventEnvelope {
         id: event.id,
         event_type,
@@ -437,8 +477,9 @@ async fn to_vendor_systems(
         data: event.payload.clone(),
     };
     let body = serde_json::to_string(&envelope)?;
-    for webhook_id in repo::subscribers(conn, vendor_id, event_type.as_str()).await? {
-        repo::insert_delivery(conn, webhook_id, event.id, event_type.as_str(), &body, now).await?;
+    let subscribers = repo::subscribers(conn, vendor_id, event_type.as_str()).await?;
+    for webhook_id in &subscribers {
+        repo::insert_delivery(conn, *webhook_id, event.id, event_type.as_str(), &body, now).await?;
     }
     repo::append_to_feed(
         conn,
@@ -449,7 +490,7 @@ async fn to_vendor_systems(
         now,
     )
     .await?;
-    Ok(())
+    Ok(subscribers.len())
 }
 
 /// Who gets an e-mail about the event, in which language, saying what. Nobody else: a

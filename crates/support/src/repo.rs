@@ -690,34 +690,30 @@ pub async fn webhooks_of(
 }
 
 /// Deleting keeps the row for the delivery log; nothing is delivered to it any more, and
-/// its pending deliveries are given up.
+/// its pending deliveries are given up, in one statement.
 pub async fn delete_webhook(
     conn: &mut PgConnection,
     vendor_id: VendorId,
     id: WebhookId,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query!(
-        "UPDATE webhooks SET deleted_at = $3
-         WHERE id = $1 AND vendor_id = $2 AND deleted_at IS NULL",
+    sqlx::query_scalar!(
+        r#"WITH deleted AS (
+               UPDATE webhooks SET deleted_at = $3
+               WHERE id = $1 AND vendor_id = $2 AND deleted_at IS NULL
+               RETURNING id
+           ), given_up AS (
+               UPDATE webhook_deliveries
+               SET status = 'failed', next_attempt_at = NULL, completed_at = $3
+               WHERE webhook_id IN (SELECT id FROM deleted) AND status = 'pending'
+           )
+           SELECT EXISTS (SELECT 1 FROM deleted) AS "deleted!""#,
         id.0,
         vendor_id.0,
         now,
     )
-    .execute(&mut *conn)
-    .await?;
-    if result.rows_affected() == 0 {
-        return Ok(false);
-    }
-    sqlx::query!(
-        "UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, completed_at = $2
-         WHERE webhook_id = $1 AND status = 'pending'",
-        id.0,
-        now,
-    )
-    .execute(conn)
-    .await?;
-    Ok(true)
+    .fetch_one(conn)
+    .await
 }
 
 /// Whether the vendor has (or had: deleted ones keep their log) this webhook.
@@ -778,6 +774,8 @@ pub async fn insert_delivery(
 
 pub struct DueDelivery {
     pub id: DeliveryId,
+    /// Until when this worker holds the claim; its result only counts while it does.
+    pub lease: DateTime<Utc>,
     pub event_id: Uuid,
     pub event_type: String,
     pub body: String,
@@ -805,8 +803,8 @@ pub async fn claim_due_delivery(
            UPDATE webhook_deliveries d SET next_attempt_at = $2
            FROM due, webhooks w
            WHERE d.id = due.id AND w.id = d.webhook_id
-           RETURNING d.id AS "id: DeliveryId", d.event_id, d.event_type, d.body, d.attempts,
-                     w.url, w.secret"#,
+           RETURNING d.id AS "id: DeliveryId", d.next_attempt_at AS "lease!", d.event_id,
+                     d.event_type, d.body, d.attempts, w.url, w.secret"#,
         now,
         lease_until,
     )
@@ -815,43 +813,49 @@ pub async fn claim_due_delivery(
 }
 
 /// Records an attempt and the delivery's new state: `next_attempt_at` for a retry, none
-/// when it is delivered or given up.
+/// when it is delivered or given up. Nothing is recorded (`false`) when the claim was lost
+/// meanwhile: the webhook was deleted, or the lease ran out and another worker took over.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_attempt(
     conn: &mut PgConnection,
-    id: DeliveryId,
+    delivery: &DueDelivery,
     attempt: i32,
     status_code: Option<i32>,
     error: Option<&str>,
     status: &str,
     next_attempt_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, error)
-         VALUES ($1, $2, $3, $4, $5)",
-        id.0,
-        attempt,
-        now,
-        status_code,
-        error,
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query!(
         "UPDATE webhook_deliveries
-         SET attempts = $2, status = $3, next_attempt_at = $4,
-             completed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE $5::timestamptz END
-         WHERE id = $1",
-        id.0,
+         SET attempts = $3, status = $4, next_attempt_at = $5,
+             completed_at = CASE WHEN $4 = 'pending' THEN NULL ELSE $6::timestamptz END
+         WHERE id = $1 AND status = 'pending' AND next_attempt_at = $2",
+        delivery.id.0,
+        delivery.lease,
         attempt,
         status,
         next_attempt_at,
         now,
     )
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query!(
+        "INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, error)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING",
+        delivery.id.0,
+        attempt,
+        now,
+        status_code,
+        error,
+    )
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(true)
 }
 
 pub struct DeliveryRow {
@@ -947,6 +951,8 @@ pub async fn insert_email(conn: &mut PgConnection, email: NewEmail<'_>) -> Resul
 
 pub struct DueEmail {
     pub id: Uuid,
+    /// Until when this worker holds the claim; its result only counts while it does.
+    pub lease: DateTime<Utc>,
     pub recipient: String,
     pub subject: String,
     pub body: Option<String>,
@@ -968,7 +974,8 @@ pub async fn claim_due_email(
                        ORDER BY next_attempt_at, id
                        LIMIT 1
                        FOR UPDATE SKIP LOCKED)
-           RETURNING id, recipient::text AS "recipient!", subject, body, attempts"#,
+           RETURNING id, next_attempt_at AS "lease!", recipient::text AS "recipient!", subject,
+                     body, attempts"#,
         now,
         lease_until,
     )
@@ -976,10 +983,11 @@ pub async fn claim_due_email(
     .await
 }
 
-/// The outcome of a sending attempt. A sent message's body is deleted: nothing needs it.
+/// The outcome of a sending attempt, unless the claim was lost meanwhile (the lease ran
+/// out and another worker took over). A sent message's body is deleted: nothing needs it.
 pub async fn record_email_attempt(
     conn: &mut PgConnection,
-    id: Uuid,
+    email: &DueEmail,
     attempts: i32,
     status: &str,
     next_attempt_at: Option<DateTime<Utc>>,
@@ -988,11 +996,12 @@ pub async fn record_email_attempt(
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE email_deliveries
-         SET attempts = $2, status = $3, next_attempt_at = $4, last_error = $5,
-             body = CASE WHEN $3 = 'sent' THEN NULL ELSE body END,
-             completed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE $6::timestamptz END
-         WHERE id = $1",
-        id,
+         SET attempts = $3, status = $4, next_attempt_at = $5, last_error = $6,
+             body = CASE WHEN $4 = 'sent' THEN NULL ELSE body END,
+             completed_at = CASE WHEN $4 = 'pending' THEN NULL ELSE $7::timestamptz END
+         WHERE id = $1 AND status = 'pending' AND next_attempt_at = $2",
+        email.id,
+        email.lease,
         attempts,
         status,
         next_attempt_at,
@@ -1007,6 +1016,15 @@ pub async fn record_email_attempt(
 // ---- the vendors' live feed ----
 
 pub const FEED_CHANNEL: &str = "vendor_feed";
+/// Announces (on commit) that e-mails or webhook calls are waiting.
+pub const DELIVERIES_CHANNEL: &str = "notification_deliveries";
+
+pub async fn announce_deliveries(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!("SELECT pg_notify($1, '')", DELIVERIES_CHANNEL)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
 
 /// Appends an event to the vendor's feed under the next sequence number and announces it
 /// (on commit) on [`FEED_CHANNEL`] as `vendor_id:seq`.

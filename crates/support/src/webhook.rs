@@ -112,13 +112,30 @@ pub fn check_url(url: &str, allow_private: bool) -> Result<reqwest::Url, &'stati
 /// be turned against the internal network after it was registered (DNS rebinding).
 struct PublicOnlyResolver;
 
+/// The resolver's refusal, told apart from other connection errors (it is not retried).
+#[derive(Debug, thiserror::Error)]
+#[error("the host resolves to a non-public address")]
+struct NotPublic;
+
+/// Whether a call failed because the resolver refused the target.
+pub fn refused_by_resolver(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if cause.is::<NotPublic>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
 impl Resolve for PublicOnlyResolver {
     fn resolve(&self, name: Name) -> Resolving {
         Box::pin(async move {
             let addresses: Vec<SocketAddr> =
                 tokio::net::lookup_host((name.as_str(), 0)).await?.collect();
             if addresses.is_empty() || addresses.iter().any(|address| !is_public(address.ip())) {
-                return Err("the host resolves to a non-public address".into());
+                return Err(Box::new(NotPublic) as Box<dyn std::error::Error + Send + Sync>);
             }
             Ok(Box::new(addresses.into_iter()) as Addrs)
         })
