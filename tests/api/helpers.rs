@@ -349,6 +349,17 @@ impl TestApp {
         self.notifier.run_once().await
     }
 
+    /// Purges old notification history, as the maintenance job does.
+    pub async fn purge_notification_history(&self) -> u64 {
+        let pool = sqlx::PgPool::connect(self.settings.database_url.expose())
+            .await
+            .unwrap();
+        support::SupportService::new(pool, self.clock.clone(), true)
+            .purge_history()
+            .await
+            .unwrap()
+    }
+
     /// A second worker on its own connection pool, as another API instance would run it.
     pub async fn second_notifier(&self) -> support::Notifier {
         let pool = sqlx::PgPool::connect(self.settings.database_url.expose())

@@ -799,3 +799,59 @@ async fn the_background_worker_delivers_as_soon_as_an_event_is_written() {
         .expect("the webhook was called");
     assert_eq!(receiver.calls().len(), 1);
 }
+
+#[tokio::test]
+async fn delivered_notifications_are_forgotten_after_thirty_days() {
+    let app = TestApp::spawn().await;
+    let seller = shop(&app, "Kaffeerösterei Müller").await;
+    let receiver = Receiver::start(vec![]).await;
+    let webhook = subscribe(&app, &seller, &receiver.url, &["question.created"]).await;
+    let asker = app.signed_in_customer().await;
+    ask(
+        &app,
+        &asker,
+        &seller.product,
+        "Passt die Mühle auch für Espresso?",
+    )
+    .await;
+    app.deliver_notifications().await;
+    let count = |table: &'static str| {
+        let app = &app;
+        async move {
+            let count: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+                .fetch_one(&mut app.db().await)
+                .await
+                .unwrap();
+            count
+        }
+    };
+    assert_eq!(count("email_deliveries").await, 1);
+
+    app.clock.advance(Duration::days(29));
+    app.purge_notification_history().await;
+    assert_eq!(
+        count("email_deliveries").await,
+        1,
+        "kept while it may be asked about"
+    );
+    assert_eq!(count("vendor_feed").await, 0, "the live feed keeps a week");
+
+    app.clock.advance(Duration::days(2));
+    app.purge_notification_history().await;
+    assert_eq!(
+        count("email_deliveries").await,
+        0,
+        "no addresses kept longer than needed"
+    );
+    assert_eq!(count("outbox").await, 0);
+    let seller = Shop {
+        vendor: crate::helpers::ApprovedVendor {
+            owner: app
+                .session_for(&seller.vendor.owner.email, crate::helpers::PASSWORD)
+                .await,
+            ..seller.vendor
+        },
+        ..seller
+    };
+    assert!(deliveries(&app, &seller, &webhook).await.is_empty());
+}

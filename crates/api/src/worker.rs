@@ -1,5 +1,5 @@
-//! Background maintenance: deletes refresh tokens whose purpose has ended, old live-feed
-//! entries, and forgets idle rate-limit entries. Safe with many instances running it.
+//! Background maintenance: deletes refresh tokens and notification history whose purpose
+//! has ended, and forgets idle rate-limit entries. Safe with many instances running it.
 
 use account::AccountService;
 use actix_web::web;
@@ -26,10 +26,10 @@ pub async fn maintain(
                     Ok(purged) => tracing::info!(purged, "purged expired refresh tokens"),
                     Err(error) => tracing::warn!(%error, "token purge failed"),
                 }
-                match support.purge_feed().await {
+                match support.purge_history().await {
                     Ok(0) => {}
-                    Ok(purged) => tracing::info!(purged, "purged old live-feed entries"),
-                    Err(error) => tracing::warn!(%error, "live-feed purge failed"),
+                    Ok(purged) => tracing::info!(purged, "purged old notification history"),
+                    Err(error) => tracing::warn!(%error, "notification history purge failed"),
                 }
                 limiter.forget_idle_clients();
             }

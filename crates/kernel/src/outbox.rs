@@ -105,3 +105,14 @@ pub async fn mark_delivered(
         .await?;
     Ok(())
 }
+
+/// Forgets events delivered before `before` (they have done their work); returns how many.
+pub async fn purge_delivered(
+    conn: &mut PgConnection,
+    before: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query!("DELETE FROM outbox WHERE delivered_at < $1", before)
+        .execute(conn)
+        .await?;
+    Ok(result.rows_affected())
+}

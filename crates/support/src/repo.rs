@@ -1092,6 +1092,34 @@ pub async fn feed_after(
     .await
 }
 
+/// Forgets e-mails and webhook deliveries (with their attempts) completed before `before`:
+/// they hold addresses and question texts no longer needed. Returns how many.
+pub async fn purge_deliveries(
+    conn: &mut PgConnection,
+    before: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let emails = sqlx::query!(
+        "DELETE FROM email_deliveries WHERE completed_at < $1",
+        before
+    )
+    .execute(&mut *conn)
+    .await?;
+    let calls = sqlx::query_scalar!(
+        r#"WITH done AS (
+               SELECT id FROM webhook_deliveries WHERE completed_at < $1
+           ), attempts AS (
+               DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM done)
+           ), deliveries AS (
+               DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM done) RETURNING id
+           )
+           SELECT count(*) AS "count!" FROM deliveries"#,
+        before,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(emails.rows_affected() + calls.unsigned_abs())
+}
+
 /// Forgets feed entries written before `before`; returns how many.
 pub async fn purge_feed(
     conn: &mut PgConnection,

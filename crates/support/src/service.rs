@@ -28,6 +28,8 @@ pub const RESPONSIVENESS_MIN_QUESTIONS: i64 = 5;
 const SIMILAR_DEFAULT: u32 = 5;
 /// How long the live feed keeps events for clients that resume with `Last-Event-ID`.
 pub const FEED_RETENTION_DAYS: i64 = 7;
+/// How long delivered events, sent e-mails and webhook delivery logs are kept.
+pub const DELIVERY_RETENTION_DAYS: i64 = 30;
 const SIMILAR_MAX: u32 = 20;
 
 #[derive(Clone)]
@@ -843,12 +845,18 @@ impl SupportService {
         Ok(repo::feed_head(&mut conn, vendor_id).await?)
     }
 
-    /// Forgets live-feed entries older than [`FEED_RETENTION_DAYS`]: a client away longer
-    /// resumes with what is left (its inbox has everything).
-    pub async fn purge_feed(&self) -> Result<u64, SupportError> {
+    /// Forgets what notifications no longer need: live-feed entries after
+    /// [`FEED_RETENTION_DAYS`] (a client away longer resumes with what is left; its inbox has
+    /// everything), and delivered events, sent e-mails and webhook deliveries after
+    /// [`DELIVERY_RETENTION_DAYS`]. Returns how many rows went.
+    pub async fn purge_history(&self) -> Result<u64, SupportError> {
+        let now = self.clock.now();
         let mut conn = self.pool.acquire().await?;
-        let before = self.clock.now() - Duration::days(FEED_RETENTION_DAYS);
-        Ok(repo::purge_feed(&mut conn, before).await?)
+        let feed = repo::purge_feed(&mut conn, now - Duration::days(FEED_RETENTION_DAYS)).await?;
+        let done = now - Duration::days(DELIVERY_RETENTION_DAYS);
+        let deliveries = repo::purge_deliveries(&mut conn, done).await?;
+        let events = outbox::purge_delivered(&mut conn, done).await?;
+        Ok(feed + deliveries + events)
     }
 
     /// The vendor's feed entries after `after`, oldest first.
