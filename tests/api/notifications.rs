@@ -2,7 +2,7 @@
 //! retries, signed webhooks with retries and a log, refused SSRF targets, and the live
 //! inbox over Server-Sent Events.
 
-use crate::helpers::{fields, json_of, problem_of, Session, TestApp};
+use crate::helpers::{fields, json_of, problem_of, Session, TestApp, PASSWORD};
 use crate::questions::{ask, customer, shop, Shop};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use chrono::Duration;
@@ -102,7 +102,10 @@ async fn subscribe(app: &TestApp, shop: &Shop, url: &str, events: &[&str]) -> Va
     .await
 }
 
+/// The webhook's delivery log, read by the owner (signed in afresh: tests move the clock
+/// past the access token's lifetime).
 async fn deliveries(app: &TestApp, shop: &Shop, webhook: &Value) -> Vec<Value> {
+    let owner = app.session_for(&shop.vendor.owner.email, PASSWORD).await;
     json_of(
         app.get(
             &format!(
@@ -110,7 +113,7 @@ async fn deliveries(app: &TestApp, shop: &Shop, webhook: &Value) -> Vec<Value> {
                 shop.vendor.id,
                 webhook["id"].as_str().unwrap()
             ),
-            Some(&shop.vendor.owner.access_token),
+            Some(&owner.access_token),
         )
         .await,
         StatusCode::OK,
@@ -309,15 +312,6 @@ async fn a_receiver_that_keeps_failing_is_given_up_after_the_last_retry() {
         app.clock.advance(Duration::hours(6));
     }
     assert_eq!(receiver.calls().len(), 10);
-    let seller = Shop {
-        vendor: crate::helpers::ApprovedVendor {
-            owner: app
-                .session_for(&seller.vendor.owner.email, crate::helpers::PASSWORD)
-                .await,
-            ..seller.vendor
-        },
-        ..seller
-    };
     let log = deliveries(&app, &seller, &webhook).await;
     assert_eq!(log[0]["status"], "failed");
     assert!(log[0]["next_attempt_at"].is_null());
@@ -567,15 +561,6 @@ async fn a_deleted_webhook_gets_none_of_its_pending_retries() {
     assert_eq!(receiver.calls().len(), 1, "the retry is not made");
 
     // The log stays readable, the delivery given up.
-    let seller = Shop {
-        vendor: crate::helpers::ApprovedVendor {
-            owner: app
-                .session_for(&seller.vendor.owner.email, crate::helpers::PASSWORD)
-                .await,
-            ..seller.vendor
-        },
-        ..seller
-    };
     let log = deliveries(&app, &seller, &webhook).await;
     assert_eq!(log[0]["status"], "failed");
     assert_eq!(log[0]["attempts"].as_array().unwrap().len(), 1);
@@ -844,14 +829,5 @@ async fn delivered_notifications_are_forgotten_after_thirty_days() {
         "no addresses kept longer than needed"
     );
     assert_eq!(count("outbox").await, 0);
-    let seller = Shop {
-        vendor: crate::helpers::ApprovedVendor {
-            owner: app
-                .session_for(&seller.vendor.owner.email, crate::helpers::PASSWORD)
-                .await,
-            ..seller.vendor
-        },
-        ..seller
-    };
     assert!(deliveries(&app, &seller, &webhook).await.is_empty());
 }

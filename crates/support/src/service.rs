@@ -701,7 +701,12 @@ impl SupportService {
         }
         let url = errors.finish_with(url)?;
         if !self.allow_private_webhooks {
-            resolves_publicly(&url).await?;
+            // Each delivery checks again (the name may point elsewhere by then).
+            webhook::check_resolves_publicly(&url)
+                .await
+                .map_err(|refusal| {
+                    Problem::validation(vec![kernel::FieldError::new("url", refusal)])
+                })?;
         }
         let mut events: Vec<String> = request
             .events
@@ -1033,40 +1038,6 @@ async fn restrict(
         NoticeTarget::Answer => {
             repo::set_answer_moderation(conn, QuestionId(id), moderation.as_str()).await?
         }
-    }
-    Ok(())
-}
-
-/// Resolves the URL's host now, so a name that points inside is refused at once (each
-/// delivery checks again).
-async fn resolves_publicly(url: &reqwest::Url) -> Result<(), SupportError> {
-    let host = url.host_str().unwrap_or_default();
-    if host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<std::net::IpAddr>()
-        .is_ok()
-    {
-        return Ok(());
-    }
-    let port = url.port_or_known_default().unwrap_or(443);
-    let refusal = |message: &str| {
-        SupportError::Problem(Problem::validation(vec![kernel::FieldError::new(
-            "url", message,
-        )]))
-    };
-    let addresses: Vec<_> = tokio::net::lookup_host((host, port))
-        .await
-        .map_err(|_| refusal("the host name does not resolve"))?
-        .collect();
-    if addresses.is_empty()
-        || addresses
-            .iter()
-            .any(|address| !webhook::is_public(address.ip()))
-    {
-        return Err(refusal(
-            "must be a public host (private, loopback and link-local targets are refused)",
-        ));
     }
     Ok(())
 }

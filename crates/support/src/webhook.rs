@@ -78,6 +78,9 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || first == 0x0064) // NAT64 and local-use translation prefixes
 }
 
+const NOT_PUBLIC: &str =
+    "must be a public host (private, loopback and link-local targets are refused)";
+
 /// Why a webhook URL is refused.
 pub fn check_url(url: &str, allow_private: bool) -> Result<reqwest::Url, &'static str> {
     let parsed = reqwest::Url::parse(url).map_err(|_| "must be an absolute http(s) URL")?;
@@ -100,9 +103,7 @@ pub fn check_url(url: &str, allow_private: bool) -> Result<reqwest::Url, &'stati
             }
         };
         if refused {
-            return Err(
-                "must be a public host (private, loopback and link-local targets are refused)",
-            );
+            return Err(NOT_PUBLIC);
         }
     }
     Ok(parsed)
@@ -129,15 +130,54 @@ pub fn refused_by_resolver(error: &reqwest::Error) -> bool {
     false
 }
 
+/// Why a host name is no target.
+#[derive(Debug, thiserror::Error)]
+enum Unusable {
+    #[error("the host name does not resolve")]
+    Unknown(#[source] std::io::Error),
+    #[error(transparent)]
+    NotPublic(#[from] NotPublic),
+}
+
+/// The host's addresses, if it resolves and every one of them is public.
+async fn public_addresses(host: &str) -> Result<Vec<SocketAddr>, Unusable> {
+    let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host, 0))
+        .await
+        .map_err(Unusable::Unknown)?
+        .collect();
+    if addresses.is_empty() || addresses.iter().any(|address| !is_public(address.ip())) {
+        return Err(NotPublic.into());
+    }
+    Ok(addresses)
+}
+
+/// Refuses a URL whose host name resolves to a non-public address (or not at all), so the
+/// refusal comes when the webhook is made. IP literals are [`check_url`]'s.
+pub async fn check_resolves_publicly(url: &reqwest::Url) -> Result<(), &'static str> {
+    let host = url.host_str().unwrap_or_default();
+    if host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .is_ok()
+    {
+        return Ok(());
+    }
+    match public_addresses(host).await {
+        Ok(_) => Ok(()),
+        Err(Unusable::Unknown(_)) => Err("the host name does not resolve"),
+        Err(Unusable::NotPublic(_)) => Err(NOT_PUBLIC),
+    }
+}
+
 impl Resolve for PublicOnlyResolver {
     fn resolve(&self, name: Name) -> Resolving {
         Box::pin(async move {
-            let addresses: Vec<SocketAddr> =
-                tokio::net::lookup_host((name.as_str(), 0)).await?.collect();
-            if addresses.is_empty() || addresses.iter().any(|address| !is_public(address.ip())) {
-                return Err(Box::new(NotPublic) as Box<dyn std::error::Error + Send + Sync>);
+            match public_addresses(name.as_str()).await {
+                Ok(addresses) => Ok(Box::new(addresses.into_iter()) as Addrs),
+                Err(Unusable::Unknown(error)) => Err(error.into()),
+                Err(Unusable::NotPublic(refusal)) => Err(refusal.into()),
             }
-            Ok(Box::new(addresses.into_iter()) as Addrs)
         })
     }
 }
